@@ -1,0 +1,1 @@
+"""CLI commands, one module per stage. Each module exports COMMANDS, a list of click commands."""

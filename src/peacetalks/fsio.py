@@ -1,0 +1,91 @@
+"""Safe file writes: a partial write never replaces a good file (temp file in the same folder,
+fsync, then rename), and a group of files is replaced all together or not at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+
+def dumps_json(data: Any) -> str:
+    """Pretty, stable JSON so that git diffs of data files stay readable."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: Any) -> None:
+    atomic_write_text(path, dumps_json(data))
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class FileBatch:
+    """Collects writes and deletions; `commit()` applies them only after every temp file is
+    written, so an exception while preparing leaves the target folder exactly as it was."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+        self._deletions: list[Path] = []
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        self._staged.append((Path(tmp), path))
+
+    def write_json(self, path: Path, data: Any) -> None:
+        self.write_bytes(path, dumps_json(data).encode("utf-8"))
+
+    def delete(self, path: Path) -> None:
+        self._deletions.append(path)
+
+    def commit(self) -> None:
+        for tmp, target in self._staged:
+            os.replace(tmp, target)
+        for path in self._deletions:
+            path.unlink(missing_ok=True)
+        self._staged.clear()
+        self._deletions.clear()
+
+    def discard(self) -> None:
+        for tmp, _ in self._staged:
+            tmp.unlink(missing_ok=True)
+        self._staged.clear()
+        self._deletions.clear()
+
+
+@contextmanager
+def file_batch() -> Iterator[FileBatch]:
+    batch = FileBatch()
+    try:
+        yield batch
+    except BaseException:
+        batch.discard()
+        raise
+    batch.commit()

@@ -1,0 +1,104 @@
+"""Where things live in the repository: the one place that spells these paths."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT_ENV = "PEACETALKS_ROOT"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: $PEACETALKS_ROOT, else the nearest parent holding schema/taxonomy.yaml."""
+    if os.environ.get(ROOT_ENV):
+        return Path(os.environ[ROOT_ENV]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "schema" / "taxonomy.yaml").is_file():
+            return candidate
+    # Fall back to the checkout that holds this package (editable install).
+    return Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Repo:
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Repo:
+        return cls(find_root(start))
+
+    # corpus
+    @property
+    def raw_dir(self) -> Path:
+        return self.root / "corpus" / "raw"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "corpus" / "raw" / "manifest.json"
+
+    @property
+    def clean_dir(self) -> Path:
+        return self.root / "corpus" / "clean"
+
+    @property
+    def clusters_file(self) -> Path:
+        return self.root / "corpus" / "clusters.json"
+
+    @property
+    def splits_file(self) -> Path:
+        return self.root / "corpus" / "splits.json"
+
+    # annotations
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    def annotation_file(self, doc_id: str) -> Path:
+        return self.annotations_dir / f"{doc_id}.json"
+
+    @property
+    def guidelines(self) -> Path:
+        return self.annotations_dir / "GUIDELINES.md"
+
+    # schema
+    @property
+    def schema_dir(self) -> Path:
+        return self.root / "schema"
+
+    @property
+    def taxonomy_file(self) -> Path:
+        return self.root / "schema" / "taxonomy.yaml"
+
+    @property
+    def generated_dir(self) -> Path:
+        return self.root / "schema" / "generated"
+
+    # validation
+    @property
+    def validation_dir(self) -> Path:
+        return self.root / "validation"
+
+    # release
+    @property
+    def dataset_card(self) -> Path:
+        return self.root / "dataset_card.md"
+
+    @property
+    def release_dir(self) -> Path:
+        """Default output of `peacetalks build` (git-ignored)."""
+        return self.root / "dist" / "peacetalks"
+
+    # local state, git-ignored: caches, Label Studio data, secrets, reports
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".peacetalks"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.state_dir / "cache"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.state_dir / "reports"
