@@ -59,6 +59,11 @@ class Repo:
         return self.annotations_dir / f"{doc_id}.json"
 
     @property
+    def entity_patterns_file(self) -> Path:
+        """Pre-annotation rules (entity patterns, quote cues) used by `ls push`."""
+        return self.annotations_dir / "entity_patterns.yaml"
+
+    @property
     def guidelines(self) -> Path:
         return self.annotations_dir / "GUIDELINES.md"
 
@@ -102,3 +107,31 @@ class Repo:
     @property
     def reports_dir(self) -> Path:
         return self.state_dir / "reports"
+
+    # Label Studio (local, git-ignored unless stated)
+    @property
+    def ls_data_dir(self) -> Path:
+        """SQLite + media of the local Label Studio server (`peacetalks ls serve`)."""
+        return self.state_dir / "labelstudio"
+
+    @property
+    def ls_pid_file(self) -> Path:
+        return self.state_dir / "labelstudio" / "server.json"
+
+    @property
+    def secrets_file(self) -> Path:
+        """Generated Label Studio admin credentials (mode 0600); never in git, logs or exports."""
+        return self.state_dir / "secrets.json"
+
+    @property
+    def pull_state_file(self) -> Path:
+        return self.state_dir / "ls-pull-state.json"
+
+    @property
+    def ls_export_cache(self) -> Path:
+        return self.cache_dir / "ls-exports"
+
+    @property
+    def pseudonym_key_file(self) -> Path:
+        """Tracked: keys annotator pseudonyms, so every clone derives the same ones."""
+        return self.annotations_dir / ".pseudonym-key"

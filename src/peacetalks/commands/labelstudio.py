@@ -1,5 +1,159 @@
-"""CLI commands of this stage (thin wrappers over the library)."""
+"""`peacetalks ls ...`: the Label Studio workflow (thin wrappers over the library)."""
 
-import click  # noqa: F401
+from __future__ import annotations
 
-COMMANDS: list = []
+import click
+
+from ..paths import Repo
+
+
+@click.group(name="ls")
+def ls_group() -> None:
+    """Annotate in a real Label Studio: serve, push tasks, pull annotations.
+
+    \b
+    Example:
+      peacetalks ls serve
+      peacetalks ls push
+      peacetalks ls pull
+      peacetalks ls stop
+    """
+
+
+@ls_group.command()
+@click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
+def serve(port: int | None) -> None:
+    """Start Label Studio (own venv, 127.0.0.1, offline) and create/update the project.
+
+    Data lives in .peacetalks/labelstudio/; the admin's credentials come from
+    PEACETALKS_LS_EMAIL/_PASSWORD/_TOKEN or a generated .peacetalks/secrets.json (mode 0600).
+
+    \b
+    Example:
+      peacetalks ls serve --port 8080
+    """
+    from ..ls_local import serve as do_serve
+
+    repo = Repo.find()
+    served = do_serve(repo, port)
+    state = "already running" if served.already_running else "started"
+    click.echo(f"Label Studio {state}: {served.base_url}/projects/{served.project_id}")
+    click.echo(f"Log in as {served.email}; the password is in {repo.secrets_file} "
+               "(or $PEACETALKS_LS_PASSWORD). Stop it with `peacetalks ls stop`.")
+
+
+@ls_group.command()
+def stop() -> None:
+    """Stop the local Label Studio started by `peacetalks ls serve`.
+
+    \b
+    Example:
+      peacetalks ls stop
+    """
+    from ..ls_local import stop as do_stop
+
+    click.echo("Label Studio stopped." if do_stop(Repo.find()) else "Label Studio was not running.")
+
+
+@ls_group.command()
+def status() -> None:
+    """Show whether the local Label Studio runs, and where.
+
+    \b
+    Example:
+      peacetalks ls status
+    """
+    from ..ls_local import status as do_status
+
+    info = do_status(Repo.find())
+    click.echo("not running" if info is None else f"running: {info['base_url']} (pid {info['pid']})")
+
+
+@ls_group.command()
+@click.option("--no-predictions", is_flag=True, help="Do not attach rule-based pre-annotations.")
+def push(no_predictions: bool) -> None:
+    """Create a task for every cleaned document not yet in Label Studio.
+
+    Pre-annotations are attached as predictions (model_version = the rule set). Running it twice
+    creates nothing new. Documents whose text changed since they were pushed are reported.
+
+    \b
+    Example:
+      peacetalks ls push
+    """
+    from ..ls_local import PROJECT_TITLE, connect_local
+    from ..push import push as do_push
+    from ..push import rule_prelabeler
+    from ..store import load_documents
+    from ..taxonomy import load_taxonomy
+
+    repo = Repo.find()
+    tax = load_taxonomy(repo.taxonomy_file)
+    prelabeler = None if no_predictions else rule_prelabeler(tax, repo)
+    with connect_local(repo) as ls:
+        report = do_push(ls, ls.project_id(PROJECT_TITLE), load_documents(repo), tax, prelabeler)
+    click.echo(f"{len(report.created)} task(s) created, {report.predictions} prediction(s), "
+               f"{report.unchanged} already in Label Studio ({report.seconds:.1f}s).")
+    for c in report.changed:
+        click.echo(f"text changed: {c.doc_id} (task {c.task_id}): run `peacetalks ls reanchor`")
+    for doc_id, ids in report.duplicates.items():
+        click.echo(f"warning: {doc_id} has several tasks {ids}; delete the extra ones")
+
+
+@ls_group.command()
+@click.option("--full", is_flag=True, help="Re-read every task, not only those that changed.")
+def pull(full: bool) -> None:
+    """Write annotations/<doc_id>.json from Label Studio (incremental by default).
+
+    All files are replaced together or not at all; annotators appear as pseudonyms only.
+
+    \b
+    Example:
+      peacetalks ls pull
+      peacetalks ls pull --full
+    """
+    from ..ls_local import PROJECT_TITLE, connect_local
+    from ..pull import pull as do_pull
+    from ..taxonomy import load_taxonomy
+
+    repo = Repo.find()
+    with connect_local(repo) as ls:
+        r = do_pull(ls, ls.project_id(PROJECT_TITLE), repo, load_taxonomy(repo.taxonomy_file),
+                    full=full)
+    click.echo(f"{'full' if r.full else 'incremental'} pull: {r.exported} of {r.listed} task(s) "
+               f"read, {len(r.written)} file(s) written, {len(r.removed)} removed, {r.passes} "
+               f"pass(es), {r.skipped} skipped, {r.repairs} offset repair(s) ({r.seconds:.1f}s).")
+    for doc_id in r.removed:
+        click.echo(f"removed annotations/{doc_id}.json: its task is gone from Label Studio")
+    for doc_id, n in sorted(r.disagreements.items()):
+        click.echo(f"{doc_id}: no gold yet, {n} disagreement(s) to adjudicate")
+
+
+@ls_group.command()
+@click.option("--force", is_flag=True, help="Drop spans that cannot be mapped (each is reported).")
+def reanchor(force: bool) -> None:
+    """Move annotations onto documents whose cleaned text changed since they were pushed.
+
+    Updates annotations/ and the Label Studio task and its annotations. Refuses (changing
+    nothing) when a span cannot be mapped exactly, unless --force.
+
+    \b
+    Example:
+      peacetalks ls reanchor
+    """
+    from ..ls_local import PROJECT_TITLE, connect_local
+    from ..ls_reanchor import reanchor_tasks
+    from ..store import load_documents
+    from ..taxonomy import load_taxonomy
+
+    repo = Repo.find()
+    with connect_local(repo) as ls:
+        reports = reanchor_tasks(ls, ls.project_id(PROJECT_TITLE), repo, load_documents(repo),
+                                 load_taxonomy(repo.taxonomy_file), force=force)
+    if not reports:
+        click.echo("No document text changed since it was pushed.")
+    for rep in reports:
+        click.echo(rep.summary())
+
+
+COMMANDS = [ls_group]

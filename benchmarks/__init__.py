@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks` runs every row and writes benchmarks/results.json."""

@@ -1,0 +1,94 @@
+"""Rows `build`, `rebuild` and `build_peak_mb`: the release build against bare pyarrow writes.
+
+Anchor of `build`: the very tables the build wrote (read back from its Parquet files, untimed),
+written again with bare `pyarrow.parquet.write_table` using the same compression and row-group
+size. That is the least any build of these tables must pay; everything else the build does
+(reading the JSON files, making rows, NER tokenisation, checks, the card, verification by
+loading the release back) is overhead measured against it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from peacetalks.build import ROW_GROUP_ROWS, build_release
+from peacetalks.paths import Repo
+
+from .harness import Row, best_of_setup, peak_rss_mb, ratio_row
+from .repo import change_document
+
+
+def _fresh(repo: Repo, out: Path) -> None:
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(repo.cache_dir / "build", ignore_errors=True)
+
+
+def bench_build(repo: Repo, work: Path, repeat: int, log=print) -> list[Row]:
+    out = work / "release"
+    anchor_out = work / "anchor-release"
+    seconds: list[float] = []
+    result = None
+
+    def full() -> None:
+        nonlocal result
+        result = build_release(repo, out)
+        seconds.append(result.seconds)
+
+    log("build: full builds ...")
+    t_build = best_of_setup(lambda: _fresh(repo, out), full, repeat)
+    assert result is not None and result.verified == "full", "a fresh build must verify fully"
+
+    tables = {rel: pq.read_table(out / rel) for c in result.files.values()
+              for files in c.values() for rel in files}
+    n_rows = {rel: t.num_rows for rel, t in tables.items()}
+
+    def write_all() -> None:
+        for rel, table in tables.items():
+            path = anchor_out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+
+    log("build: anchor (bare pyarrow writes) ...")
+    t_anchor = best_of_setup(lambda: shutil.rmtree(anchor_out, ignore_errors=True), write_all,
+                             max(repeat, 3))
+    del tables
+    shutil.rmtree(anchor_out, ignore_errors=True)
+    rows = [ratio_row(
+        "build", t_build, "pyarrow.parquet.write_table of the same tables", t_anchor, 1.3,
+        note=f"{len(n_rows)} Parquet files, {sum(n_rows.values())} rows; full verification "
+             f"(load_dataset of every config)")]
+
+    # Rebuild: the release of the full build above is current; change one document per repeat.
+    doc_ids = sorted(p.stem for p in repo.clean_dir.glob("*.json"))
+    t_rebuild = float("inf")
+    written = 0
+    for k in range(max(1, repeat)):
+        change_document(repo, doc_ids[(k * 7919) % len(doc_ids)], k)
+        t0 = time.perf_counter()
+        r = build_release(repo, out)
+        t_rebuild = min(t_rebuild, time.perf_counter() - t0)
+        written = len(r.written)
+    log(f"build: full {t_build:.1f}s, anchor {t_anchor:.2f}s, rebuild {t_rebuild:.2f}s")
+    rows.append(ratio_row("rebuild", t_rebuild, "full build (row build)", t_build, 0.05,
+                          note=f"one changed document rewrote {written} Parquet files"))
+    _fresh(repo, out)
+    return rows
+
+
+def build_in_child(root: str, out: str) -> None:
+    """Entry point for the peak-memory child: a full build from scratch."""
+    repo = Repo(Path(root))
+    _fresh(repo, Path(out))
+    build_release(repo, Path(out))
+
+
+def bench_build_peak(repo: Repo, work: Path) -> list[Row]:
+    out = work / "release-peak"
+    mb = peak_rss_mb("benchmarks.bench_build:build_in_child", str(repo.root), str(out))
+    _fresh(repo, out)
+    return [Row("build_peak_mb", round(mb, 1), "MB", "", None, None, None, True,
+                note="peak RSS of a full build in a fresh process (no goal set)")]

@@ -1,0 +1,165 @@
+"""HTML pages: trafilatura finds the main content, then the text-dump rules apply to its lines.
+
+trafilatura runs without its metadata stage (htmldate and friends cost more than the whole
+extraction on some pages); the few metadata we need (headline, date, publisher) are read here
+from the page's own declarations with cheap regular expressions. Paragraph provenance is mapped
+back into the raw HTML by `align.locate_paragraphs`.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+
+import trafilatura
+
+from . import meta
+from .align import locate_paragraphs, visible_text
+from .clean import NO_ARTICLE, Cleaned, assemble, clean_units, guess_language, segment
+from .errors import RejectedInput
+
+
+def _meta_content(page: str, *names: str) -> str | None:
+    for name in names:
+        for pattern in (
+            rf"<meta\s[^>]*(?:property|name|itemprop)\s*=\s*[\"']{re.escape(name)}[\"'][^>]*?content\s*=\s*(\"[^\"]*\"|'[^']*')",
+            rf"<meta\s[^>]*content\s*=\s*(\"[^\"]*\"|'[^']*')[^>]*?(?:property|name|itemprop)\s*=\s*[\"']{re.escape(name)}[\"']",
+        ):
+            m = re.search(pattern, page, re.I)
+            if m and m.group(1)[1:-1].strip():
+                return _text(m.group(1)[1:-1])
+    return None
+
+
+def _text(fragment: str) -> str:
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]*>", " ", fragment)).split())
+
+
+def _json_ld(page: str) -> list[dict]:
+    out: list[dict] = []
+    for m in re.finditer(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", page, re.I | re.S):
+        try:
+            data = json.loads(m.group(1))
+        except ValueError:
+            continue  # broken JSON-LD is common on real pages; it is only a hint
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                out.append(item)
+                stack.extend(v for v in item.get("@graph", []) if isinstance(v, dict))
+    return out
+
+
+def page_metadata(page: str) -> dict[str, str | None]:
+    """Headline, publication date and publisher as the page declares them (None if it does not)."""
+    ld = [d for d in _json_ld(page) if "headline" in d or "datePublished" in d]
+    site = _meta_content(page, "og:site_name", "publisher", "application-name")
+    for d in ld:
+        pub = d.get("publisher")
+        if site is None and isinstance(pub, dict) and isinstance(pub.get("name"), str):
+            site = pub["name"].strip() or None
+    title = _meta_content(page, "og:title", "twitter:title")
+    if title is None:
+        ld_title = next((d["headline"] for d in ld if isinstance(d.get("headline"), str)), None)
+        title = ld_title
+    if title is None:
+        region = re.search(r"<(article|main)\b.*?</\1\s*>", page, re.I | re.S)
+        h1 = re.search(r"<h1\b[^>]*>(.*?)</h1\s*>", region.group() if region else page, re.I | re.S)
+        title = _text(h1.group(1)) if h1 else None
+    if title is None:
+        t = re.search(r"<title\b[^>]*>(.*?)</title\s*>", page, re.I | re.S)
+        title = _text(t.group(1)) if t else None
+    if title:
+        title = _strip_site_suffix(title, site)
+    raw_date = _meta_content(
+        page, "article:published_time", "og:published_time", "datePublished", "pubdate",
+        "publish-date", "date", "dc.date", "DC.date.issued", "sailthru.date", "parsely-pub-date",
+    )
+    if raw_date is None:
+        raw_date = next((d["datePublished"] for d in ld if isinstance(d.get("datePublished"), str)), None)
+    if raw_date is None:
+        t = re.search(r"<time\b[^>]*datetime\s*=\s*[\"']([^\"']+)", page, re.I)
+        raw_date = t.group(1) if t else None
+    return {
+        "title": title or None,
+        "date": meta.parse_date(raw_date) if raw_date else None,
+        "publisher": site,
+    }
+
+
+def _strip_site_suffix(title: str, site: str | None) -> str:
+    """"Headline | Site" / "Headline - Site Name": drop the site part (a short capitalised tail)."""
+    for sep in (" | ", " - ", " — ", " – ", " :: "):
+        head, found, tail = title.rpartition(sep)
+        if not found or not head:
+            continue
+        words = tail.split()
+        if tail.strip() == site or (
+            len(words) <= 4 and len(head.split()) >= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+        ):
+            return head.strip()
+    return title
+
+
+_STATED_DATE = re.compile(
+    r"(?:published|updated|posted|date)\s*:?\s*(?:on\s+)?(.{6,40})", re.I
+)
+
+
+def _date_near_title(visible: str, title: str | None) -> str | None:
+    """A date printed right under the headline (bylines, "Posted: ...") when the page declares
+    none in its metadata; the extractor usually drops those lines."""
+    at = visible.find(title) if title else -1
+    if at >= 0:
+        iso = meta.parse_date(visible[at + len(title) : at + len(title) + 300])
+        if iso:
+            return iso
+    m = _STATED_DATE.search(visible)
+    return meta.parse_date(m.group(1)) if m else None
+
+
+def extract_main_text(page: str) -> str | None:
+    """trafilatura's main-content text (one element per line), or None when it finds none."""
+    doc = trafilatura.bare_extraction(
+        page,
+        with_metadata=False,
+        include_comments=False,  # reader comments are not the article
+        include_tables=False,
+        include_images=False,
+        deduplicate=False,  # trafilatura's dedup keeps a process-wide cache: no global state here
+    )
+    text = getattr(doc, "text", None) if doc is not None else None
+    return text if text and text.strip() else None
+
+
+def clean_html(page: str, where: str, *, encoding: str = "utf-8",
+               notes: tuple[str, ...] = ()) -> Cleaned:
+    """Clean one decoded HTML page."""
+    extracted = extract_main_text(page)
+    if extracted is None:
+        raise RejectedInput(where, NO_ARTICLE, "the extractor found no main content")
+    info = page_metadata(page)
+    title, kept, found = clean_units(segment(extracted), where, title=info["title"], html=True)
+    for u in kept:  # trafilatura marks list items with "- ", which is not in the page
+        if u.text.startswith("- "):
+            u.text = u.text[2:]
+    text, prov = assemble(kept)
+    vis = visible_text(page)
+    prov = locate_paragraphs(page, text, prov, vis)
+    visible = vis[0]
+    date = info["date"] or found["date"] or _date_near_title(visible, title)
+    publisher = info["publisher"] or found["publisher"] or meta.copyright_holder(visible[-3000:])
+    return Cleaned(
+        title=title,
+        text=text,
+        date=date,
+        dateline=found["dateline"],
+        publisher=publisher,
+        language=guess_language(text),
+        provenance=prov,
+        encoding=encoding,
+        media_type="text/html",
+        notes=notes,
+    )

@@ -1,0 +1,401 @@
+"""Set up and run a real Label Studio server (its own virtualenv, loopback only, offline).
+
+Label Studio pins libraries (pyarrow<25, an old pytz) that would break the project's environment,
+so it lives in a separate venv built from the pinned, hash-locked
+`data/label-studio-requirements.txt`. The venv sits in a cache folder keyed by the lock's hash, so
+every checkout (and every CI run with a warm cache) reuses it.
+
+Facts this module relies on (measured; see the project notes on Label Studio 1.23):
+- credentials/token env vars create the admin only on the first start of an empty data dir;
+- `--internal-host` defaults to 0.0.0.0; a busy port makes the server silently move to the next
+  one, so the port is chosen free, then verified;
+- unprefixed USERNAME/PASSWORD/PORT/HOST/DEBUG leak in as fallbacks and are stripped.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from .errors import LabelStudioError
+
+REQUIREMENTS = Path(__file__).with_name("data") / "label-studio-requirements.txt"
+VENV_ENV = "PEACETALKS_LS_VENV"
+READY_MARKER = ".peacetalks-ready"
+# Variables Label Studio reads as fallbacks for its LABEL_STUDIO_* settings (get_env()).
+LEAKING_ENV = ("USERNAME", "PASSWORD", "PORT", "HOST", "DEBUG", "USER_TOKEN")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+    token: str  # 40 hex characters; never printed, logged or written into a tracked file
+
+    def __repr__(self) -> str:  # keep secrets out of tracebacks and logs
+        return f"Credentials(email={self.email!r}, password=***, token=***)"
+
+    @classmethod
+    def generate(cls, email: str = "admin@peacetalks.local") -> Credentials:
+        return cls(email=email, password=secrets.token_urlsafe(18), token=secrets.token_hex(20))
+
+
+@dataclass
+class ServerHandle:
+    base_url: str
+    port: int
+    data_dir: Path
+    pid: int
+    log_path: Path
+    credentials: Credentials
+    process: subprocess.Popen | None = None
+
+    @property
+    def api_key(self) -> str:
+        return self.credentials.token
+
+    @property
+    def email(self) -> str:
+        return self.credentials.email
+
+    @property
+    def password(self) -> str:
+        return self.credentials.password
+
+    def __repr__(self) -> str:
+        return f"ServerHandle(base_url={self.base_url!r}, pid={self.pid}, data_dir={self.data_dir})"
+
+
+# --- the server's own virtualenv ----------------------------------------------------------
+
+
+def requirements_hash() -> str:
+    return hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:16]
+
+
+def default_venv_dir() -> Path:
+    if os.environ.get(VENV_ENV):
+        return Path(os.environ[VENV_ENV]).expanduser()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "peacetalks" / f"label-studio-{requirements_hash()}"
+
+
+def _executable(venv: Path) -> Path:
+    return venv / "bin" / "label-studio"
+
+
+def ensure_server_venv(venv: Path | None = None, quiet: bool = False) -> Path:
+    """Return the `label-studio` executable, creating its venv from the lock when missing.
+
+    A file lock serialises concurrent callers (parallel test sessions); a marker written last
+    tells a finished venv from one interrupted mid-install, which is rebuilt."""
+    venv = (venv or default_venv_dir()).resolve()
+    exe = _executable(venv)
+    if (venv / READY_MARKER).is_file() and exe.is_file():
+        return exe
+    if os.environ.get(VENV_ENV) and exe.is_file() and not (venv / READY_MARKER).exists():
+        # A venv the user pointed us at and built themselves: trust it as is.
+        return exe
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / f".{venv.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (venv / READY_MARKER).is_file() and exe.is_file():
+            return exe
+        shutil.rmtree(venv, ignore_errors=True)
+        _build_venv(venv, quiet)
+        (venv / READY_MARKER).write_text(requirements_hash() + "\n")
+    return exe
+
+
+def _build_venv(venv: Path, quiet: bool) -> None:
+    uv = shutil.which("uv")
+    if uv:
+        steps = [
+            [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
+            [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
+             "--require-hashes", "-r", str(REQUIREMENTS)],
+        ]
+    else:
+        steps = [
+            [sys.executable, "-m", "venv", str(venv)],
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+             "--require-hashes", "-r", str(REQUIREMENTS)],
+        ]
+    from rich.console import Console
+
+    console = Console(stderr=True, quiet=quiet)
+    with console.status(f"Installing Label Studio into {venv} (once; about a minute)"):
+        for cmd in steps:
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                shutil.rmtree(venv, ignore_errors=True)
+                raise LabelStudioError(
+                    f"cannot create the Label Studio venv at {venv}: {' '.join(cmd[:3])} failed "
+                    f"(exit {proc.returncode}): {_tail(proc.stderr or proc.stdout)}"
+                )
+
+
+def ensure_db_template(exe: Path, quiet: bool = False) -> Path:
+    """A migrated, empty Label Studio database next to the venv, made once.
+
+    Migrating an empty database is most of a first start (20 s idle, minutes on a busy machine).
+    The template holds the schema only: no user, no organisation, no secret key (each data dir
+    gets its own .env), so the admin and the legacy-token setting are still created by the
+    first start with the caller's credentials."""
+    venv = exe.parent.parent
+    template = venv / "peacetalks-db-template" / "label_studio.sqlite3"
+    if template.is_file():
+        return template
+    with open(venv.parent / f".{venv.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if template.is_file():
+            return template
+        import tempfile
+
+        from rich.console import Console
+
+        with tempfile.TemporaryDirectory(dir=venv) as tmp, Console(
+                stderr=True, quiet=quiet).status("Preparing Label Studio's database (once)"):
+            env = server_env(Path(tmp), Credentials("", "", ""))
+            for key in ("LABEL_STUDIO_USERNAME", "LABEL_STUDIO_PASSWORD", "LABEL_STUDIO_USER_TOKEN"):
+                env.pop(key)
+            proc = subprocess.run([str(exe), "version", "--data-dir", tmp], env=env, cwd=tmp,
+                                  stdin=subprocess.DEVNULL, capture_output=True, text=True)
+            db = Path(tmp) / "label_studio.sqlite3"
+            if proc.returncode != 0 or not db.is_file():
+                raise LabelStudioError(f"cannot migrate an empty Label Studio database: "
+                                       f"{_tail(proc.stderr or proc.stdout)}")
+            template.parent.mkdir(exist_ok=True)
+            shutil.copy(db, template.with_suffix(".tmp"))
+            os.replace(template.with_suffix(".tmp"), template)
+    return template
+
+
+# --- start / stop --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(data_dir: Path, creds: Credentials, base: dict[str, str] | None = None) -> dict:
+    env = {k: v for k, v in (base if base is not None else os.environ).items()
+           if k not in LEAKING_ENV and not k.startswith("LABEL_STUDIO_")}
+    env.update(
+        LABEL_STUDIO_BASE_DATA_DIR=str(data_dir),
+        LABEL_STUDIO_USERNAME=creds.email,
+        LABEL_STUDIO_PASSWORD=creds.password,
+        LABEL_STUDIO_USER_TOKEN=creds.token,
+        LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN="true",
+        LABEL_STUDIO_COLLECT_ANALYTICS="false",
+        LABEL_STUDIO_LATEST_VERSION_CHECK="false",
+        LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK="true",
+        SENTRY_DSN="",
+        FRONTEND_SENTRY_DSN="",
+        LABEL_STUDIO_SENTRY_DSN="",
+        LABEL_STUDIO_FRONTEND_SENTRY_DSN="",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def start_server(
+    data_dir: Path,
+    credentials: Credentials,
+    port: int | None = None,
+    executable: Path | None = None,
+    timeout: float = 180.0,
+) -> ServerHandle:
+    """Start Label Studio detached (own session) and return once it answers on `port`."""
+    exe = executable or ensure_server_venv()
+    data_dir = Path(data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    db = data_dir / "label_studio.sqlite3"
+    if not db.exists():
+        shutil.copy(ensure_db_template(exe), db)
+    log_path = data_dir / "server.log"
+    cmd = [str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(port),
+           "--data-dir", str(data_dir), "--log-level", "WARNING"]
+    with open(log_path, "ab") as log:
+        log.write(f"\n--- peacetalks: starting on 127.0.0.1:{port} at {time.ctime()} ---\n".encode())
+        log.flush()
+        proc = subprocess.Popen(cmd, env=server_env(data_dir, credentials), stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                cwd=data_dir)
+    handle = ServerHandle(f"http://127.0.0.1:{port}", port, data_dir, proc.pid, log_path,
+                          credentials, proc)
+    try:
+        _wait_ready(handle, timeout)
+    except BaseException:
+        stop_server(handle)
+        raise
+    return handle
+
+
+def _wait_ready(handle: ServerHandle, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=5.0) as http:
+        while True:
+            if handle.process is not None and handle.process.poll() is not None:
+                raise LabelStudioError(
+                    f"Label Studio exited with status {handle.process.returncode} during start; "
+                    f"log {handle.log_path}:\n{_log_tail(handle.log_path)}")
+            if time.monotonic() > deadline:
+                raise LabelStudioError(
+                    f"Label Studio did not answer on {handle.base_url}/health within {timeout:.0f}s;"
+                    f" log {handle.log_path}:\n{_log_tail(handle.log_path)}")
+            try:
+                if http.get(f"{handle.base_url}/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        _verify_ours(handle, http)
+
+
+def _verify_ours(handle: ServerHandle, http: httpx.Client) -> None:
+    """/health answered, but maybe from someone else's server: Label Studio moves to the next
+    port silently when ours was taken. Check that our process owns the listening socket and that
+    our token identifies our admin."""
+    owner = listening_pid(handle.port)
+    if owner is not None and owner != handle.pid:
+        raise LabelStudioError(
+            f"port {handle.port} is served by another process (pid {owner}), not by our Label "
+            f"Studio (pid {handle.pid}); log:\n{_log_tail(handle.log_path)}")
+    r = http.get(f"{handle.base_url}/api/current-user/whoami",
+                 headers={"Authorization": f"Token {handle.credentials.token}"})
+    if r.status_code != 200 or r.json().get("email") != handle.credentials.email:
+        raise LabelStudioError(
+            f"Label Studio on {handle.base_url} does not accept our API token for "
+            f"{handle.credentials.email} (HTTP {r.status_code}). Was the data dir "
+            f"{handle.data_dir} created with other credentials?")
+
+
+def listening_pid(port: int) -> int | None:
+    """The pid owning the TCP socket listening on 127.0.0.1:`port` (Linux /proc), else None."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    if not inodes:
+        return None
+    for proc_dir in Path("/proc").iterdir():
+        if not proc_dir.name.isdigit():
+            continue
+        try:
+            for fd in (proc_dir / "fd").iterdir():
+                link = os.readlink(fd)
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    return int(proc_dir.name)
+        except OSError:
+            continue
+    return None
+
+
+def stop_server(handle: ServerHandle, timeout: float = 15.0) -> None:
+    stop_pid(handle.pid, timeout)
+    if handle.process is not None:
+        try:
+            handle.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+def stop_pid(pid: int, timeout: float = 15.0) -> bool:
+    """SIGTERM the server's process group, then SIGKILL after `timeout`. False if not running."""
+    if not _is_label_studio(pid):
+        return False
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.2)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    return True
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reap our own child, if it is one
+    except ChildProcessError:
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+
+
+def _is_label_studio(pid: int) -> bool:
+    """Guard against a recycled pid: only signal a process that is a Label Studio server."""
+    if not _alive(pid):
+        return False
+    try:
+        return b"label-studio" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc: trust the pid file
+
+
+# --- pid file (peacetalks ls serve / stop) ----------------------------------------------
+
+
+def write_pidfile(path: Path, handle: ServerHandle) -> None:
+    from .fsio import atomic_write_text
+
+    atomic_write_text(path, json.dumps({"pid": handle.pid, "port": handle.port,
+                                        "base_url": handle.base_url,
+                                        "data_dir": str(handle.data_dir)}) + "\n")
+
+
+def read_pidfile(path: Path) -> dict | None:
+    try:
+        info = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return info if _alive(int(info.get("pid", 0))) else None
+
+
+def _tail(text: str, lines: int = 25) -> str:
+    return "\n".join((text or "").strip().splitlines()[-lines:])
+
+
+def _log_tail(path: Path, lines: int = 25) -> str:
+    try:
+        return _tail(path.read_text(errors="replace"), lines)
+    except OSError:
+        return "(no log)"

@@ -1,0 +1,192 @@
+"""Document metadata stated by the page itself: date, dateline, publisher, title.
+
+Conservative by design: a value is returned only when the page states it in a recognisable
+place (a header line, a dateline opener, a credit or copyright line, page metadata); otherwise
+None. Nothing is inferred from a URL, a file name or a date that merely occurs in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .boilerplate import Unit, is_terminal
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        ("january jan", "february feb", "march mar", "april apr", "may", "june jun",
+         "july jul", "august aug", "september sep sept", "october oct", "november nov",
+         "december dec")
+    )
+    for m in names.split()
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, str, str]], ...] = (
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b"), ("y", "m", "d")),
+    (re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b"), ("y", "m", "d")),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I), ("d", "M", "y")),
+    (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I), ("M", "d", "y")),
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), ("d", "m", "y")),  # European dotted dates
+)
+
+# A header line that announces a date, e.g. " date 2025-05-15", "Published: May 15, 2025".
+_DATE_HEADER = re.compile(
+    r"^\s*(?:date|dated|published|posted|updated|last updated|first published|publication date)"
+    r"(?:\s+on)?\s*[:\-]?\s*", re.I
+)
+
+
+def parse_date(text: str) -> str | None:
+    """The first complete (day, month, year) date in `text` as ISO YYYY-MM-DD, else None."""
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        parts = dict(zip(order, m.groups()))
+        month = _MONTHS[parts["M"].lower()] if "M" in parts else int(parts["m"])
+        try:
+            return date(int(parts["y"]), month, int(parts["d"])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def take_header_date(unit: Unit) -> str | None:
+    """A leading "date YYYY-MM-DD" style header glued to a line: return the date and cut the
+    header (and only the header) off the unit so the rest of the line is judged on its own."""
+    m = _DATE_HEADER.match(unit.text)
+    if not m:
+        return None
+    rest = unit.text[m.end() :]
+    for pattern, _ in _DATE_PATTERNS:
+        d = pattern.match(rest)
+        if d:
+            iso = parse_date(d.group())
+            if iso is None:
+                return None
+            cut = m.end() + d.end()
+            cut += len(unit.text[cut:]) - len(unit.text[cut:].lstrip(" ,.|-–—"))
+            unit.text = unit.text[cut:]
+            unit.start += cut
+            unit.n_words = len(unit.text.split())
+            if not unit.text:
+                unit.drop = "date-line"
+            return iso
+    return None
+
+
+# Wire agencies and syndicators whose name on a line of its own is a source credit.
+_AGENCY_NAMES = (
+    "Reuters|AFP|Agence France-Presse|AP|Associated Press|Bloomberg|Anadolu Agency|Anadolu|dpa|EFE|"
+    "ANSA|Xinhua|TASS|RIA Novosti|Interfax|Interfax-Ukraine|Ukrinform|UNIAN|Kyodo|Yonhap|PTI|ANI|"
+    "IANS|MENAFN|Sputnik|CNN Wire|BBC Monitoring"
+)
+_CREDIT_LINE = re.compile(
+    rf"^(?:(?:by|source|via|from|credit)\s*:?\s*|[—–-]\s*)?({_AGENCY_NAMES})(?:\s+(?:staff|reporters?|wire))?\.?$",
+    re.I,
+)
+_SOURCE_LINE = re.compile(r"^source\s*:\s*([A-Z][\w&.'’-]*(?:\s+[A-Z&][\w&.'’-]*){0,5})\.?$")
+_COPYRIGHT = re.compile(
+    r"(?:©|\bcopyright\b)\s*(?:©\s*|\(c\)\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
+    r"((?:The )?[A-Z][\w&'’-]*(?:\.[A-Za-z]{2,})?(?:\s+(?:[A-Z&][\w&'’-]*|of|for|and)){0,5})",
+    re.I,
+)
+_CANONICAL = {n.lower(): n for n in _AGENCY_NAMES.split("|")}
+
+
+def credit_publisher(text: str) -> str | None:
+    """"Reuters" or "Source: Kyiv Ledger" on a line of its own: the stated source of the story."""
+    m = _CREDIT_LINE.match(text)
+    if m:
+        return _CANONICAL.get(m.group(1).lower(), m.group(1))
+    m = _SOURCE_LINE.match(text)
+    return m.group(1) if m else None
+
+
+def copyright_holder(text: str) -> str | None:
+    m = _COPYRIGHT.search(text)
+    if not m:
+        return None
+    name = re.sub(r"\s+(?:All|Ltd|Inc|LLC|GmbH|Limited|and|of|for)\.?$", "", m.group(1).strip(" .,"))
+    if name.lower() in {"all", "the", "copyright", "rights", "reserved"} or not name[:1].isupper():
+        return None
+    return name
+
+
+# "KYIV, Ukraine, May 15, 2025 (Reuters) —", "ANTALYA —", "(MENAFN)": a dateline opener.
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'’.-]{2,}(?:[ -][A-Z][A-Z'’.-]+){0,2}(?:,\s*[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+)?)?)"
+    r"(?:,?\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?))?"
+    r"(?:\s*\((?P<pub>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,3})\))?\s*[—–-]+\s+"
+    r"|^\((?P<pub2>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,3})\)\s*[—–-]*\s*"
+    r"|^(?P<place2>[A-Z][A-Z'’.-]{2,}(?:[ -][A-Z][A-Z'’.-]+){0,2})\s*\((?P<pub3>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,3})\)\s*[—–-]*\s*"
+)
+_STANDALONE_DATELINE = re.compile(r"^[A-Z][A-Z'’.-]{2,}(?:[ -][A-Z][A-Z'’.-]+){0,2}(?:,\s*[A-Z][\w'’.-]+)?$")
+_NOT_PLACES = frozenset(
+    "BREAKING EXCLUSIVE LIVE UPDATE UPDATED ANALYSIS OPINION VIDEO WATCH NEWS WORLD EUROPE "
+    "POLITICS COMMENT FEATURE EDITORIAL INTERVIEW PHOTOS ADVERTISEMENT MENU HOME SEARCH SHARE "
+    "CHOOSE YOUR LANGUAGE".split()
+)
+
+
+def split_dateline(unit: Unit) -> tuple[str | None, str | None, str | None]:
+    """Cut a dateline opener off the first paragraph; returns (place, publisher, iso date)."""
+    m = _DATELINE.match(unit.text)
+    if not m or len(unit.text) - m.end() < 20:
+        return None, None, None
+    place = m.group("place") or m.group("place2")
+    if place and place.split(",")[0].strip() in _NOT_PLACES:
+        return None, None, None
+    pub = m.group("pub") or m.group("pub2") or m.group("pub3")
+    if pub and pub.split()[0] in {"From", "L", "R", "Photo", "File", "Updated"}:
+        return None, None, None
+    iso = parse_date(m.group("date")) if m.group("date") else None
+    unit.text = unit.text[m.end() :]
+    unit.start += m.end()
+    unit.n_words = len(unit.text.split())
+    return place, pub, iso
+
+
+def standalone_dateline(unit: Unit) -> str | None:
+    if unit.n_words > 3 or not _STANDALONE_DATELINE.match(unit.text):
+        return None
+    if any(w.strip(",") in _NOT_PLACES for w in unit.text.split()):
+        return None
+    return unit.text
+
+
+_TITLE_SKIP = frozenset(
+    {"byline", "timestamp", "caption", "credits", "credit", "navigation", "menu", "advertisement",
+     "consent", "error-page", "legal", "contact", "subscription", "promo", "comments", "no-words",
+     "foreign-script", "date-line", "duplicate", "related", "fragment"}
+)
+
+
+def pick_title(units: list[Unit], main_start: int, window: int = 12) -> int | None:
+    """Index of the headline among the units before the article: a short non-sentence line.
+    Score: longer lines win over name/section lines (capped), a line the page prints more than
+    once (headline reused in breadcrumbs/share blocks) wins, nearer to the article wins ties."""
+    best: tuple[float, int] | None = None
+    seen = 0
+    for i in range(main_start - 1, -1, -1):
+        u = units[i]
+        if u.drop in _TITLE_SKIP or not 3 <= u.n_words <= 30:
+            continue
+        if u.text.rstrip("\"'”’)»").endswith(".") and not u.text.endswith("..."):
+            continue
+        if standalone_dateline(u):
+            continue
+        score = min(u.n_words, 12) + (6 if u.drop == "repeated" else 0) - 0.25 * seen
+        if u.text.isupper():  # mastheads and section banners shout; headlines rarely do
+            score -= 6
+        seen += 1
+        if best is None or score > best[0]:
+            best = (score, i)
+        if seen >= window:
+            break
+    return best[1] if best else None
+
+
+def looks_like_heading(unit: Unit) -> bool:
+    return unit.n_words <= 15 and not is_terminal(unit.text)

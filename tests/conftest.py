@@ -1,0 +1,165 @@
+"""Shared fixtures: a REAL Label Studio server for the whole session, fresh projects, temp repos.
+
+Stable interface (other test modules rely on it):
+- `ls_server` (session): a running Label Studio (`peacetalks.ls_server.ServerHandle`) started
+  like `peacetalks ls serve` does (own venv, 127.0.0.1, a free port, a temporary data dir).
+  Attributes: base_url, port, api_key, email, password, data_dir, pid. If the server cannot
+  start, every test using it FAILS with the reason (never skips).
+- `ls` (function): a `peacetalks.ls_client.LS` connection to it (`.sdk` is the SDK client).
+- `labeling_config` (session): schema/generated/labeling_config.xml, or, while the schema stage
+  has not generated it, a minimal config built from the taxonomy by `minimal_labeling_config`.
+- `taxonomy` (session): the real schema/taxonomy.yaml.
+- `ls_project` (function): a fresh project (id, title) with that config; deleted afterwards.
+- `ls_repo` (function): an empty repository in tmp_path (schema/ copied, corpus/clean/ and
+  annotations/ empty) as a `peacetalks.paths.Repo`.
+- `disposable_ls_server` (function): a second server started on a copy of the session server's
+  database, for tests that kill it (~5 s to start).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+from xml.sax.saxutils import quoteattr
+
+import pytest
+
+from peacetalks.errors import PeacetalksError
+from peacetalks.ls_client import LS
+from peacetalks.ls_server import (
+    Credentials,
+    ServerHandle,
+    ensure_server_venv,
+    start_server,
+    stop_server,
+)
+from peacetalks.paths import Repo
+from peacetalks.taxonomy import Taxonomy, load_taxonomy
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_EMAIL = "admin@peacetalks.test"
+TEST_PASSWORD = "peacetalks-test-password"
+
+
+@pytest.fixture(scope="session")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy(ROOT / "schema" / "taxonomy.yaml")
+
+
+def minimal_labeling_config(tax: Taxonomy) -> str:
+    """The team's labeling-config conventions, built from the taxonomy (test fallback only)."""
+
+    def labels(name: str, values: list[str]) -> str:
+        inner = "".join(f"<Label value={quoteattr(v)}/>" for v in values)
+        return f'<Labels name="{name}" toName="text">{inner}</Labels>'
+
+    def choices(name: str, values: list[str], tag: str, label: str | None = None) -> str:
+        inner = "".join(f"<Choice value={quoteattr(v)}/>" for v in values)
+        when = f" whenLabelValue={quoteattr(label)}" if label else ""
+        return (f'<View visibleWhen="region-selected" whenTagName="{tag}"{when}>'
+                f'<Choices name="{name}" toName="text" perRegion="true" choice="single">'
+                f"{inner}</Choices></View>")
+
+    relations = "".join(f"<Relation value={quoteattr(r)}/>" for r in tax.relation_names)
+    return ('<View><Header value="$title"/>'
+            + labels("entity", tax.entity_labels)
+            + labels("attribution", [tax.quote_label, tax.cue_label])
+            + labels("event", tax.event_type_names)
+            + '<Text name="text" value="$text"/>'
+            + f"<Relations>{relations}</Relations>"
+            + choices("quote_kind", tax.quote_kind_names, "attribution", tax.quote_label)
+            + choices("realis", tax.realis_names, "event")
+            + "</View>")
+
+
+@pytest.fixture(scope="session")
+def labeling_config(taxonomy: Taxonomy) -> str:
+    generated = ROOT / "schema" / "generated" / "labeling_config.xml"
+    if generated.is_file():
+        return generated.read_text(encoding="utf-8")
+    return minimal_labeling_config(taxonomy)
+
+
+def _start(data_dir: Path, creds: Credentials) -> ServerHandle:
+    try:
+        return start_server(data_dir, creds, executable=ensure_server_venv(quiet=True))
+    except PeacetalksError as exc:
+        pytest.fail(f"Label Studio could not start: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def ls_server(tmp_path_factory) -> Iterator[ServerHandle]:
+    creds = Credentials(TEST_EMAIL, TEST_PASSWORD, secrets.token_hex(20))
+    handle = _start(tmp_path_factory.mktemp("label-studio-data"), creds)
+    try:
+        yield handle
+    finally:
+        stop_server(handle)
+
+
+@pytest.fixture
+def ls(ls_server: ServerHandle) -> Iterator[LS]:
+    with LS(ls_server.base_url, ls_server.api_key) as conn:
+        yield conn
+
+
+@dataclass(frozen=True)
+class Project:
+    id: int
+    title: str
+
+
+@pytest.fixture
+def ls_project(ls: LS, labeling_config: str, request) -> Iterator[Project]:
+    title = f"t-{request.node.name[:38]}-{secrets.token_hex(3)}"
+    pid = ls.ensure_project(title, labeling_config)
+    yield Project(pid, title)
+    try:
+        ls.sdk.projects.delete(id=pid)
+    except Exception:  # a killed/disposable server must not hide the test's own result
+        pass
+
+
+@pytest.fixture
+def ls_repo(tmp_path: Path, monkeypatch) -> Repo:
+    root = tmp_path / "repo"
+    (root / "schema").mkdir(parents=True)
+    shutil.copy(ROOT / "schema" / "taxonomy.yaml", root / "schema" / "taxonomy.yaml")
+    (root / "corpus" / "clean").mkdir(parents=True)
+    (root / "annotations").mkdir()
+    monkeypatch.setenv("PEACETALKS_ROOT", str(root))
+    return Repo(root)
+
+
+@pytest.fixture
+def disposable_ls_server(ls_server: ServerHandle, tmp_path: Path) -> Iterator[ServerHandle]:
+    """A server of its own (same users and token), safe to kill: started on a consistent copy
+    (sqlite backup API) of the session server's database, so it starts in seconds."""
+    data = tmp_path / "ls-copy"
+    data.mkdir()
+    for extra in (".env",):
+        if (ls_server.data_dir / extra).exists():
+            shutil.copy(ls_server.data_dir / extra, data / extra)
+    src = sqlite3.connect(ls_server.data_dir / "label_studio.sqlite3")
+    dst = sqlite3.connect(data / "label_studio.sqlite3")
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    handle = _start(data, ls_server.credentials)
+    try:
+        yield handle
+    finally:
+        stop_server(handle)
+
+
+def pytest_configure(config) -> None:
+    # Label Studio is started by the fixtures above; make sure no ambient setting points the
+    # library at another server during tests.
+    for var in ("PEACETALKS_LS_URL", "PEACETALKS_LS_TOKEN"):
+        os.environ.pop(var, None)

@@ -1,0 +1,76 @@
+"""`ls reanchor`: a document's clean text changed after annotation (real server)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ls_helpers import add_docs, annotate, make_doc, snapshot, task_ids
+from peacetalks.errors import LabelStudioError
+from peacetalks.fsio import read_json
+from peacetalks.ls_reanchor import reanchor_tasks
+from peacetalks.model import DocumentAnnotations, Entity, Layers, Quote, Span
+from peacetalks.pull import pull
+from peacetalks.push import push
+
+pytestmark = pytest.mark.labelstudio
+
+OLD = "Rubio  said on Thursday that talks 😀 in Istanbul were useful."
+NEW = "Update: Rubio said on Thursday that talks 😀 in Istanbul were useful."
+
+
+def sp(text, sub):
+    s = text.index(sub)
+    return Span(s, s + len(sub), sub)
+
+
+def layers(text) -> Layers:
+    ents = (Entity("e1", sp(text, "Rubio"), "PERSON"), Entity("e2", sp(text, "Istanbul"), "GPE"))
+    quote = Quote("q1", sp(text, "talks 😀 in Istanbul were useful"), "INDIRECT", "e1",
+                  sp(text, "said"), "c1")
+    return Layers(ents, (quote,))
+
+
+def test_reanchor_moves_file_task_and_annotation(ls, ls_project, ls_repo, taxonomy):
+    doc = make_doc("ra", OLD)
+    add_docs(ls_repo, [doc])
+    push(ls, ls_project.id, [doc], taxonomy, progress=False)
+    task = task_ids(ls, ls_project.id)["ra"]
+    ann = annotate(ls, task, layers(OLD), taxonomy)
+    pull(ls, ls_project.id, ls_repo, taxonomy)
+
+    new_doc = make_doc("ra", NEW)
+    add_docs(ls_repo, [new_doc])
+    assert [c.doc_id for c in push(ls, ls_project.id, [new_doc], taxonomy,
+                                   progress=False).changed] == ["ra"]
+    (report,) = reanchor_tasks(ls, ls_project.id, ls_repo, [new_doc], taxonomy)
+    assert report.applied and not report.unmappable and report.moved > 0
+
+    got = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("ra")))
+    assert got.text_sha256 == new_doc.text_sha256
+    assert got.passes[0].layers.to_dict() == layers(NEW).to_dict()
+    # Label Studio follows: the task holds the new text, the annotation the new offsets.
+    t = ls.sdk.tasks.get(id=task)
+    assert t.data["text"] == NEW and t.data["text_sha256"] == new_doc.text_sha256
+    again = pull(ls, ls_project.id, ls_repo, taxonomy, full=True)
+    assert again.repairs == 0
+    after = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("ra")))
+    assert after.passes[0].ls_annotation_id == ann
+    assert after.passes[0].layers.to_dict() == layers(NEW).to_dict()
+    assert push(ls, ls_project.id, [new_doc], taxonomy, progress=False).changed == []
+
+
+def test_reanchor_refuses_unmappable_and_changes_nothing(ls, ls_project, ls_repo, taxonomy):
+    doc = make_doc("rb", OLD)
+    add_docs(ls_repo, [doc])
+    push(ls, ls_project.id, [doc], taxonomy, progress=False)
+    task = task_ids(ls, ls_project.id)["rb"]
+    annotate(ls, task, layers(OLD), taxonomy)
+    pull(ls, ls_project.id, ls_repo, taxonomy)
+    before = snapshot(ls_repo.annotations_dir)
+
+    gone = make_doc("rb", OLD.replace("Istanbul", "Ankara"))
+    with pytest.raises(LabelStudioError) as err:
+        reanchor_tasks(ls, ls_project.id, ls_repo, [gone], taxonomy)
+    assert "Istanbul" in str(err.value) and "nothing was changed" in str(err.value)
+    assert snapshot(ls_repo.annotations_dir) == before
+    assert ls.sdk.tasks.get(id=task).data["text"] == OLD

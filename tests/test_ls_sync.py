@@ -1,0 +1,234 @@
+"""Push and pull against the REAL Label Studio server (session fixture `ls_server`)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+
+import httpx
+import pytest
+
+from ls_helpers import add_docs, annotate, make_doc, snapshot, task_ids
+from peacetalks.errors import LabelStudioError
+from peacetalks.fsio import read_json
+from peacetalks.ls_client import LS, RetryPolicy
+from peacetalks.ls_server import listening_pid
+from peacetalks.model import DocumentAnnotations, Entity, Event, EventArgument, Layers, Quote, Span
+from peacetalks.pull import pull
+from peacetalks.push import push
+
+pytestmark = pytest.mark.labelstudio
+
+TEXTS = {
+    "d1": "Rubio said the talks in Istanbul would go ahead on Thursday.",
+    "d2": "Zelensky 🇺🇦 met Erdoğan in Ankara.\r\nThey agreed on a ceasefire 😀.",
+    "d3": "Witkoff 見 Putin in Moscow on Friday.",
+}
+
+
+def sp(text: str, sub: str) -> Span:
+    s = text.index(sub)
+    return Span(s, s + len(sub), sub)
+
+
+def layers_d1() -> Layers:
+    t = TEXTS["d1"]
+    ents = (Entity("e1", sp(t, "Rubio"), "PERSON"), Entity("e2", sp(t, "Istanbul"), "GPE"),
+            Entity("e3", sp(t, "Thursday"), "DATE"))
+    quote = Quote("q1", sp(t, "the talks in Istanbul would go ahead on Thursday"), "INDIRECT",
+                  "e1", sp(t, "said"), "c1")
+    event = Event("v1", sp(t, "talks"), "CONSULT", "PLANNED",
+                  (EventArgument("PLACE", "e2"), EventArgument("TIME", "e3")))
+    return Layers(ents, (quote,), (event,))
+
+
+def entity_only(doc_id: str, sub: str, label: str, rid: str = "x1") -> Layers:
+    return Layers((Entity(rid, sp(TEXTS[doc_id], sub), label),))
+
+
+@pytest.fixture
+def pushed(ls, ls_project, ls_repo, taxonomy):
+    docs = [make_doc(d, t) for d, t in TEXTS.items()]
+    add_docs(ls_repo, docs)
+    push(ls, ls_project.id, docs, taxonomy, progress=False)
+    return task_ids(ls, ls_project.id)
+
+
+def test_server_is_ours_on_its_port(ls_server):
+    assert listening_pid(ls_server.port) == ls_server.pid
+    assert httpx.get(f"{ls_server.base_url}/health").status_code == 200
+    log = ls_server.log_path.read_text(errors="replace")
+    assert ls_server.api_key not in log and ls_server.password not in log
+
+
+def test_push_twice_creates_nothing_and_predictions_are_not_annotations(
+        ls, ls_project, ls_repo, taxonomy):
+    docs = [make_doc(d, t) for d, t in TEXTS.items()]
+    calls = []
+
+    def prelabeler(doc):
+        calls.append(doc.doc_id)
+        return [("rules-test-v1", Layers((Entity("p1", Span(0, 5, doc.text[:5]), "PERSON"),)))]
+
+    first = push(ls, ls_project.id, docs, taxonomy, prelabeler, progress=False)
+    assert sorted(first.created) == ["d1", "d2", "d3"] and first.predictions == 3
+    second = push(ls, ls_project.id, docs, taxonomy, prelabeler, progress=False)
+    assert second.created == [] and second.unchanged == 3 and second.changed == []
+    assert calls == ["d1", "d2", "d3"]  # nothing re-predicted either
+    ids = task_ids(ls, ls_project.id)
+    assert sorted(ids) == ["d1", "d2", "d3"]
+    task = ls.sdk.tasks.get(id=ids["d2"])
+    assert task.data == {"text": TEXTS["d2"], "title": "Title of d2", "doc_id": "d2",
+                         "text_sha256": docs[1].text_sha256}
+    assert (task.total_annotations, task.total_predictions) == (0, 1)
+    (pred,) = list(ls.sdk.predictions.list(task=ids["d2"]))
+    assert pred.model_version == "rules-test-v1"
+    # A pull finds no human annotation in predictions.
+    report = pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert report.written == [] and list(ls_repo.annotations_dir.glob("*.json")) == []
+
+
+def test_changed_text_is_reported(ls, ls_project, pushed, taxonomy):
+    changed = make_doc("d1", TEXTS["d1"].replace("Thursday", "Friday"))
+    report = push(ls, ls_project.id, [changed], taxonomy, progress=False)
+    assert report.created == []
+    assert [(c.doc_id, c.task_id, c.current_sha256) for c in report.changed] == [
+        ("d1", pushed["d1"], changed.text_sha256)]
+
+
+def test_round_trip_with_relations_and_ls_ids(ls, ls_project, ls_repo, pushed, taxonomy):
+    ann_id = annotate(ls, pushed["d1"], layers_d1(), taxonomy)
+    report = pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert report.full and report.written == ["d1"]
+    got = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("d1")))
+    (p,) = got.passes
+    assert p.layers.to_dict() == layers_d1().to_dict()
+    assert p.ls_annotation_id == ann_id and got.ls_task_id == pushed["d1"]
+    assert p.lead_time == 12.5 and p.created_at.endswith("Z") and p.ground_truth is False
+    assert re.fullmatch(r"ann-[0-9a-f]{8}", p.annotator)
+    assert got.gold is not None and got.gold.to_dict() == layers_d1().to_dict()
+    assert got.gold_source == f"single-pass:{p.annotator}"
+    q = got.gold.quotes[0]
+    assert (q.speaker, q.cue.text, q.cue_id) == ("e1", "said", "c1")
+    assert {(a.role, a.entity) for a in got.gold.events[0].arguments} == {("PLACE", "e2"),
+                                                                         ("TIME", "e3")}
+
+
+def test_incremental_pull_sees_update_and_deletions_and_nothing_else(
+        ls, ls_project, ls_repo, pushed, taxonomy):
+    a1 = annotate(ls, pushed["d1"], entity_only("d1", "Rubio", "PERSON"), taxonomy)
+    a2 = annotate(ls, pushed["d2"], entity_only("d2", "Zelensky", "PERSON"), taxonomy)
+    annotate(ls, pushed["d3"], entity_only("d3", "Putin", "PERSON"), taxonomy)
+    first = pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert first.full and sorted(first.written) == ["d1", "d2", "d3"]
+    d3_before = ls_repo.annotation_file("d3").read_bytes()
+
+    again = pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert not again.full and again.exported == 0 and again.written == [] == again.removed
+
+    from peacetalks.convert import layers_to_results
+    ls.sdk.annotations.update(id=a1, result=layers_to_results(
+        entity_only("d1", "Istanbul", "GPE"), taxonomy))
+    ls.sdk.annotations.delete(id=a2)
+    report = pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert not report.full and report.exported == 2
+    assert report.written == ["d1"] and report.removed == ["d2"]
+    d1 = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("d1")))
+    assert [(e.span.text, e.label) for e in d1.passes[0].layers.entities] == [("Istanbul", "GPE")]
+    assert d1.passes[0].ls_annotation_id == a1
+    assert not ls_repo.annotation_file("d2").exists()
+    assert ls_repo.annotation_file("d3").read_bytes() == d3_before
+
+    ls.sdk.tasks.delete(id=pushed["d3"])
+    report = pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert report.exported == 0 and report.removed == ["d3"]
+    assert sorted(p.name for p in ls_repo.annotations_dir.glob("*.json")) == ["d1.json"]
+
+
+def test_skipped_passes_are_counted_not_stored(ls, ls_project, ls_repo, pushed, taxonomy):
+    ls.sdk.annotations.create(id=pushed["d2"], result=[], was_cancelled=True)
+    annotate(ls, pushed["d2"], entity_only("d2", "Ankara", "GPE"), taxonomy)
+    pull(ls, ls_project.id, ls_repo, taxonomy)
+    got = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("d2")))
+    assert got.skipped == 1 and len(got.passes) == 1
+
+
+def test_two_annotators_are_pseudonyms_and_no_personal_data(
+        ls, ls_project, ls_repo, pushed, taxonomy):
+    email, first, last = "maria.kovalenko@example.org", "Maria", "Kovalenko"
+    user = ls.sdk.users.create(email=email, username="mkovalenko", first_name=first,
+                               last_name=last, password="annotator-pass-123")
+    annotate(ls, pushed["d1"], layers_d1(), taxonomy)
+    annotate(ls, pushed["d1"], entity_only("d1", "Rubio", "PERSON", rid="m1"), taxonomy,
+             user_id=user.id)
+    report = pull(ls, ls_project.id, ls_repo, taxonomy)
+    got = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("d1")))
+    names = {p.annotator for p in got.passes}
+    assert len(got.passes) == 2 and len(names) == 2
+    assert all(re.fullmatch(r"ann-[0-9a-f]{8}", n) for n in names)
+    # Stable: a full re-pull derives the same pseudonyms.
+    pull(ls, ls_project.id, ls_repo, taxonomy, full=True)
+    again = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("d1")))
+    assert {p.annotator for p in again.passes} == names
+    # Two passes, no ground truth: no gold, disagreements listed for adjudication.
+    assert got.gold is None and report.disagreements.get("d1", 0) > 0
+    # No email, name or user name anywhere we write: annotations/ and the export cache.
+    admin = ls.sdk.users.whoami()
+    for folder in (ls_repo.annotations_dir, ls_repo.state_dir):
+        for path, data in snapshot(folder).items():
+            blob = data.decode("utf-8", errors="replace")
+            for secret in (email, first, last, "mkovalenko", admin.email, ls.http.headers.get(
+                    "Authorization", "") or "never-set"):
+                assert secret not in blob, f"{secret!r} found in {path}"
+            assert "@" not in blob, f"an email-like string in {path}"
+
+
+def test_unknown_label_in_label_studio_is_refused_and_writes_nothing(
+        ls, ls_project, ls_repo, pushed, taxonomy):
+    annotate(ls, pushed["d3"], entity_only("d3", "Putin", "PERSON"), taxonomy)
+    pull(ls, ls_project.id, ls_repo, taxonomy)
+    before = snapshot(ls_repo.annotations_dir)
+    ls.sdk.annotations.create(id=pushed["d1"], result=[{
+        "id": "bad1", "from_name": "entity", "to_name": "text", "type": "labels",
+        "value": {"start": 0, "end": 5, "text": "Rubio", "labels": ["WIZARD"]}}])
+    with pytest.raises(LabelStudioError) as err:
+        pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert f"task {pushed['d1']}" in str(err.value) and "bad1" in str(err.value)
+    assert "'WIZARD'" in str(err.value)
+    assert snapshot(ls_repo.annotations_dir) == before
+
+
+def test_server_killed_mid_pull_leaves_annotations_unchanged(
+        disposable_ls_server, labeling_config, ls_repo, taxonomy):
+    server = disposable_ls_server
+    ls = LS(server.base_url, server.api_key, retry=RetryPolicy(attempts=3, initial=0.1))
+    project = ls.ensure_project("kill-test", labeling_config)
+    docs = [make_doc(d, t) for d, t in TEXTS.items()]
+    push(ls, project, docs, taxonomy, progress=False)
+    ids = task_ids(ls, project)
+    a1 = annotate(ls, ids["d1"], entity_only("d1", "Rubio", "PERSON"), taxonomy)
+    annotate(ls, ids["d2"], entity_only("d2", "Zelensky", "PERSON"), taxonomy)
+    pull(ls, project, ls_repo, taxonomy)
+    from peacetalks.convert import layers_to_results
+    ls.sdk.annotations.update(id=a1, result=layers_to_results(
+        entity_only("d1", "Istanbul", "GPE"), taxonomy))
+    annotate(ls, ids["d3"], entity_only("d3", "Putin", "PERSON"), taxonomy)
+    before = snapshot(ls_repo.annotations_dir)
+    state_before = ls_repo.pull_state_file.read_bytes()
+    assert len(before) >= 2
+
+    real_call = ls.call
+
+    def call_then_die(what, fn, *args, **kwargs):
+        if what.startswith("export"):  # the listing went through; now the server dies
+            os.killpg(server.pid, signal.SIGKILL)
+        return real_call(what, fn, *args, **kwargs)
+
+    ls.call = call_then_die
+    with pytest.raises(LabelStudioError) as err:
+        pull(ls, project, ls_repo, taxonomy)
+    assert "export" in str(err.value) and "after 3 attempts" in str(err.value)
+    assert snapshot(ls_repo.annotations_dir) == before
+    # The pull state did not advance either: the next pull re-reads the same tasks.
+    assert ls_repo.pull_state_file.read_bytes() == state_before
