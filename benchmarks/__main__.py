@@ -21,6 +21,7 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Iterator
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -34,14 +35,17 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("results.json")
 # Row name -> the group that measures it (one group can yield several rows).
 GROUPS = {
-    "build": "build", "rebuild": "build", "build_peak_mb": "build_peak",
+    "build": "build", "rebuild": "build", "build_peak_mb": "build",
     "clean_html": "clean_html", "clean_text": "clean_text",
     "ls_push": "ls", "ls_pull": "ls",
     "validate": "validate", "validate_read": "validate", "validate_peak_mb": "validate_peak",
 }
 ROW_NAMES = tuple(GROUPS)
-FULL = {"docs": 100_000, "pages": 300, "ls_tasks": 10_000, "repeat": 3}
-SMOKE = {"docs": 40, "pages": 4, "ls_tasks": 12, "repeat": 1}
+# Groups run cheapest first, and results.json is rewritten after each group, so a long run
+# that is interrupted still leaves the rows it finished.
+GROUP_ORDER = ("clean_text", "clean_html", "validate", "validate_peak", "ls", "build")
+FULL = {"docs": 100_000, "pages": 300, "ls_tasks": 10_000, "repeat": 3, "build_repeat": 1}
+SMOKE = {"docs": 40, "pages": 4, "ls_tasks": 12, "repeat": 1, "build_repeat": 1}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -54,6 +58,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--pages", type=int, help="pages for the cleaning rows (300)")
     p.add_argument("--ls-tasks", type=int, help="tasks pushed and pulled (10000)")
     p.add_argument("--repeat", type=int, help="best of N runs per side (3)")
+    p.add_argument("--build-repeat", type=int,
+                   help="full builds (1: one full build of 100k documents takes tens of minutes)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, help="results file (default benchmarks/results.json; "
                                            "with --smoke a temp file)")
@@ -62,7 +68,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def run(args: argparse.Namespace, console: Console) -> tuple[list[Row], dict]:
+def run(args: argparse.Namespace, console: Console) -> Iterator[tuple[list[Row], dict]]:
+    """Yields (rows so far, extra) after every group."""
     from peacetalks.taxonomy import load_taxonomy
 
     from . import bench_build, bench_clean, bench_ls, bench_validate
@@ -71,7 +78,7 @@ def run(args: argparse.Namespace, console: Console) -> tuple[list[Row], dict]:
 
     sizes = {k: getattr(args, k) or (SMOKE if args.smoke else FULL)[k] for k in FULL}
     wanted = list(args.only or ROW_NAMES)
-    groups = list(dict.fromkeys(GROUPS[n] for n in wanted))
+    groups = [g for g in GROUP_ORDER if g in {GROUPS[n] for n in wanted}]
     work = args.work
     log = lambda msg: console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {msg}")  # noqa: E731
     tax = load_taxonomy(ROOT / "schema" / "taxonomy.yaml")
@@ -79,7 +86,7 @@ def run(args: argparse.Namespace, console: Console) -> tuple[list[Row], dict]:
     extra: dict = {"sizes": sizes, "load_average": {}, "smoke": bool(args.smoke)}
     rows: list[Row] = []
     repo = None
-    if {"build", "build_peak", "validate", "validate_peak"} & set(groups):
+    if {"build", "validate", "validate_peak"} & set(groups):
         repo = make_repo(work / f"repo-{sizes['docs']}-seed{args.seed}", sizes["docs"], args.seed,
                          log=log)
         extra["corpus"] = corpus_stats(repo)
@@ -87,9 +94,7 @@ def run(args: argparse.Namespace, console: Console) -> tuple[list[Row], dict]:
         before = load_average()
         t0 = time.perf_counter()
         if group == "build":
-            got = bench_build.bench_build(repo, work, sizes["repeat"], log)
-        elif group == "build_peak":
-            got = bench_build.bench_build_peak(repo, work)
+            got = bench_build.bench_build(repo, work, sizes["build_repeat"], log)
         elif group == "clean_html":
             got = bench_clean.bench_clean_html(corpus, sizes["pages"], sizes["repeat"], log)
         elif group == "clean_text":
@@ -113,7 +118,7 @@ def run(args: argparse.Namespace, console: Console) -> tuple[list[Row], dict]:
                 rows.append(r)
                 extra["load_average"][r.name] = {"before": before, "after": load_average(),
                                                  "group_seconds": round(time.perf_counter() - t0, 1)}
-    return rows, extra
+        yield rows, extra
 
 
 def merge_into(path: Path, rows: list[Row], extra: dict) -> tuple[list[Row], dict]:
@@ -142,15 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     out = args.out or ((args.work / "results.json") if args.smoke else RESULTS)
     started = time.perf_counter()
+    done: list[Row] = []
+    merge = bool(args.only) and out.is_file()
     try:
-        rows, extra = run(args, console)
+        for got, extra in run(args, console):
+            extra["seconds"] = round(time.perf_counter() - started, 1)
+            done, info = merge_into(out, got, extra) if merge else (got, extra)
+            write_results(done, out, info)
     finally:
         if tmp is not None:
             shutil.rmtree(tmp / "label-studio", ignore_errors=True)
-    extra["seconds"] = round(time.perf_counter() - started, 1)
-    if args.only and out.is_file():
-        rows, extra = merge_into(out, rows, extra)
-    write_results(rows, out, extra)
+    rows = done
     print_table(rows, Console(width=None if sys.stdout.isatty() else 160))
     for r in rows:
         if r.note:

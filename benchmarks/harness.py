@@ -75,19 +75,30 @@ def ratio_row(name: str, value: float, anchor: str, anchor_value: float, goal: f
                round(value / anchor_value, 3) if anchor_value else None, goal, True, note)
 
 
-def peak_rss_mb(module_fn: str, *args: str) -> float:
-    """Peak resident memory of `module:function(*args)` run in a fresh child process."""
+def run_child(module_fn: str, *args: str) -> tuple[object, float]:
+    """Run `module:function(*args)` in a fresh Python process: (its JSON-able return value,
+    the child's peak resident memory in MB). A fresh process keeps the harness's own memory
+    out of the peak."""
     code = (
-        "import importlib, sys, resource\n"
+        "import importlib, json, sys, resource\n"
         f"mod, fn = {module_fn!r}.split(':')\n"
-        "getattr(importlib.import_module(mod), fn)(*sys.argv[1:])\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "out = getattr(importlib.import_module(mod), fn)(*sys.argv[1:])\n"
+        "print('@@' + json.dumps(out))\n"
+        "print('@@', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True,
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True,
         cwd=Path(__file__).resolve().parents[1],
     )
-    return int(out.stdout.strip().splitlines()[-1]) / 1024  # Linux reports KiB
+    if proc.returncode != 0:
+        raise RuntimeError(f"{module_fn} failed in a child process:\n{proc.stderr[-4000:]}")
+    marked = [line[2:] for line in proc.stdout.splitlines() if line.startswith("@@")]
+    return json.loads(marked[-2]), int(marked[-1]) / 1024  # Linux reports KiB
+
+
+def peak_rss_mb(module_fn: str, *args: str) -> float:
+    """Peak resident memory of `module:function(*args)` run in a fresh child process."""
+    return run_child(module_fn, *args)[1]
 
 
 def machine() -> dict:

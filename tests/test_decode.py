@@ -6,7 +6,7 @@ import codecs
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from peacetalks.decode import MAX_BYTES, check_size, decode_bytes, normalize_text
@@ -121,7 +121,7 @@ _ALPHABET = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(alphabet=_ALPHABET, max_size=80))
 def test_normalize_is_idempotent_and_clean(s: str) -> None:
     once = normalize_text(s)
@@ -131,7 +131,7 @@ def test_normalize_is_idempotent_and_clean(s: str) -> None:
         assert m.start() > 0 and m.end() < len(once)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=200))
 def test_decoding_utf8_equals_normalising_the_string(s: str) -> None:
     if not normalize_text(s).strip():

@@ -15,7 +15,7 @@ from peacetalks.ls_server import read_pidfile
 pytestmark = pytest.mark.labelstudio
 
 
-def test_serve_push_pull_stop(ls_repo, labeling_config, ls_server, monkeypatch):
+def test_serve_push_pull_stop(ls_repo, labeling_config, monkeypatch):
     for var in ("PEACETALKS_LS_EMAIL", "PEACETALKS_LS_PASSWORD", "PEACETALKS_LS_TOKEN"):
         monkeypatch.delenv(var, raising=False)
     (ls_repo.generated_dir).mkdir(parents=True)

@@ -232,3 +232,37 @@ def test_server_killed_mid_pull_leaves_annotations_unchanged(
     assert snapshot(ls_repo.annotations_dir) == before
     # The pull state did not advance either: the next pull re-reads the same tasks.
     assert ls_repo.pull_state_file.read_bytes() == state_before
+
+
+def test_busy_port_fails_instead_of_moving(ls_server, tmp_path):
+    import socket
+
+    from peacetalks.ls_server import start_server
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(LabelStudioError, match=f"port {port} .*already in use"):
+            start_server(tmp_path / "busy", ls_server.credentials, port=port, timeout=120)
+
+
+def test_real_rule_prelabeler_predictions(ls, ls_project, ls_repo, taxonomy):
+    import shutil
+
+    from conftest import ROOT
+    from peacetalks.push import rule_prelabeler
+
+    shutil.copy(ROOT / "annotations" / "entity_patterns.yaml", ls_repo.entity_patterns_file)
+    docs = [make_doc(d, t) for d, t in TEXTS.items()]
+    report = push(ls, ls_project.id, docs, taxonomy, rule_prelabeler(taxonomy, ls_repo),
+                  progress=False)
+    assert report.predictions >= 1
+    ids = task_ids(ls, ls_project.id)
+    preds = [p for d in ids.values() for p in ls.sdk.predictions.list(task=d)]
+    assert preds and all(p.model_version.startswith("rules-") for p in preds)
+    from peacetalks.convert import results_to_layers
+    for p in preds:  # what we sent is valid against the schema and the text
+        task = ls.sdk.tasks.get(id=p.task)
+        results_to_layers(p.result, task.data["text"], taxonomy, f"prediction {p.id}")
+    assert all(ls.sdk.tasks.get(id=t).total_annotations == 0 for t in ids.values())

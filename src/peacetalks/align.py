@@ -103,7 +103,24 @@ Visible = tuple[str, list[int], list[int], list[int]]
 
 def locate_paragraphs(page: str, text: str, prov: tuple[ProvenanceRange, ...],
                       vis: Visible | None = None) -> tuple[ProvenanceRange, ...]:
-    """Replace the (extracted-text) raw ranges of `prov` by ranges in the raw HTML `page`."""
+    """Replace the (extracted-text) raw ranges of `prov` by ranges in the raw HTML `page`.
+    Fast path: most paragraphs occur verbatim in the source (no entity, no inline tag, single
+    spaces), found with `str.find`; the tokenised visible text is built only if one does not."""
+    out: list[ProvenanceRange] = []
+    cursor = page.find("<body")
+    cursor = max(cursor, 0)
+    for i, p in enumerate(prov):
+        para = text[p.text_start : p.text_end]
+        at = page.find(para, cursor)
+        if at < 0 or "<" in para or "&" in para:
+            return (*out, *_locate_slow(page, text, prov[i:], vis))
+        out.append(ProvenanceRange(at, at + len(para), p.text_start, p.text_end))
+        cursor = at + len(para)
+    return tuple(out)
+
+
+def _locate_slow(page: str, text: str, prov: tuple[ProvenanceRange, ...],
+                 vis: Visible | None) -> tuple[ProvenanceRange, ...]:
     visible, v_starts, s_starts, linear = vis if vis is not None else visible_text(page)
     if not v_starts:
         return tuple(ProvenanceRange(0, len(page), p.text_start, p.text_end) for p in prov)

@@ -19,212 +19,32 @@ from __future__ import annotations
 
 import re
 
-# --- per-unit pattern families: (reason, max words for the family to apply, regex) -------------
-_I = re.IGNORECASE
-_AGENCIES = (
-    r"reuters|afp|agence france-presse|ap|associated press|getty(?: images)?|epa(?:-efe)?|"
-    r"anadolu(?: agency)?|aa|tass|sputnik|ria novosti|xinhua|bloomberg|pool|shutterstock|alamy|"
-    r"ukrinform|unian|handout|pa(?: wire| media)?|dpa|efe|ansa|kyodo|yonhap|sipa|abaca|"
-    r"press service|presidential press service|imago|zuma(?: press)?|nurphoto|sopa images"
+from .boilerplate_rules import (  # the rule data; the logic is here
+    FAMILIES,
+    _NAV_WORDS,
+    _MENU_SPLIT,
+    _FUNCTION_WORDS,
+    _WORD,
+    _LETTER,
+    _NON_LATIN_LETTER,
+    _TERMINAL,
+    _CLOSERS,
+    _TRIGGERS,
+    _TOKENS,
+    _ALWAYS_CHECK,
+    _YEAR_TAIL,
+    _NOT_IN_SENTENCES,
+    HARD_REASONS,
+    LONG_UNIT_WORDS,
+    _LONG_PHRASES,
+    _TAIL_FAMILIES,
+    _CREDIT_HINTS,
 )
-FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
-    ("consent", 90, re.compile(
-        r"\bcookies?\b.{0,80}\b(?:use|using|accept|consent|settings|polic(?:y|ies)|preferences|agree|browser)"
-        r"|\b(?:use|accept|consent to|agree to)\b.{0,40}\bcookies?\b"
-        r"|\bby (?:continuing|using (?:this|our) (?:site|website))\b"
-        r"|\bwe (?:value|respect|care about) your privacy\b|\bmanage (?:your )?(?:consent|cookies|privacy)\b"
-        r"|^(?:accept|reject|allow|decline)(?: all)?(?: cookies)?$|\bconsent preferences\b"
-        r"|\bpersonal data\b.{0,80}\b(?:partners|vendors|advertis)", _I)),
-    ("error-page", 30, re.compile(
-        r"^(?:error\W*)?[45]\d\d\b\W*(?:error|forbidden|not found|unauthori[sz]ed|gone|"
-        r"service unavailable|internal server error|bad gateway)?\W*$"
-        r"|\bpage (?:you (?:were|are) looking for|you requested|(?:could|can)(?: ?not|'t) be found|"
-        r"not found|does(?: not|n't) exist|(?:is|was) (?:unavailable|not available)|has (?:been )?(?:moved|removed))"
-        r"|^(?:sorry|oops|whoops|error|access denied|forbidden|not found|page not found)\b\W*$"
-        r"|\b(?:enable|turn on) javascript\b|\byour browser (?:is not|isn't|does not|doesn't)\b"
-        r"|\bare you a robot\b|\bverify(?:ing)? (?:that )?you are (?:a )?human\b|\bchecking your browser\b"
-        r"|\bplease (?:try again|refresh the page)\b", _I)),
-    ("legal", 140, re.compile(
-        r"\bdisclaimer\b|\ball rights reserved\b|\bwithout (?:any )?warrant(?:y|ies)\b"
-        r"|(?:©|\(c\)\s|\bcopyright\b\s*(?:©\s*)?(?=\d{4}|[A-Z]))"
-        r"|\bmay not be (?:re)?(?:published|produced|printed|distributed|broadcast|written)"
-        r"|\b(?:reproduction|redistribution|republication|republishing)\b.{0,40}\b(?:prohibited|permission|without)"
-        r"|\bterms (?:of|and) (?:use|service|conditions)\b|\bprivacy (?:policy|notice|statement)\b"
-        r"|\blicen[cs]e (?:no\b|number|#)|\bicp\b|许可证|备案|\bunauthori[sz]ed (?:use|copying|reproduction)\b"
-        r"|\bthe (?:views|opinions) expressed\b|\bdoes not (?:necessarily )?reflect\b.{0,40}\b(?:views|position)"
-        r"|\b(?:accept|assume)s? no (?:responsibility|liability)\b|\bfor (?:general )?information(?:al)? purposes only\b"
-        r"|\bnot (?:constitute|be construed as) (?:\w+ )?advice\b|\bcontent (?:is|was) (?:provided|supplied) by\b"
-        r"|\bour standards\b|\btrust principles\b|\bthis article is more than \d+ \w+ old\b", _I)),
-    ("contact", 16, re.compile(
-        r"\b(?:hot ?line|help ?line|tip ?line|call us|contact us|email us|write to us|customer service)\b"
-        r"|\b(?:tel|phone|fax|mob|e-?mail)\s*[.:]|[\w.+-]+@[\w-]+\.[\w.]+", _I)),
-    ("advertisement", 10, re.compile(
-        r"^\W*(?:advertisement|advertising|ad|sponsored(?: content)?|promoted(?: content)?|partner content|"
-        r"paid (?:post|content)|scroll to continue(?: with content)?|(?:story|article) continues below(?: advertisement)?|"
-        r"continue reading(?: below| the main story)?|ad feedback|listen(?: to (?:this|the) (?:article|story))?|"
-        r"play (?:video|audio)|watch(?: the)? video|\d+ min(?:ute)?s? (?:read|listen))\b", _I)),
-    ("related", 25, re.compile(
-        r"^\W*(?:most (?:popular|read|viewed|shared|commented)|popular(?: now| stories| today)?|trending(?: now| stories| topics)?|"
-        r"related(?: stories| articles| news| content| coverage| topics| links| reading| videos?)?|read (?:more|next|also)|"
-        r"see also|also read|more (?:from|on|about|stories|news|in|top stories)|latest(?: news| stories| updates| videos?)?|"
-        r"recommended(?: for you| stories| reading)?|you (?:may|might) (?:also )?(?:like|be interested|have missed)|"
-        r"editor'?s'? picks?|top stories|don'?t miss|watch(?: now| more| live)?|in case you missed it|"
-        r"what to read next|further reading|other news|explore more|keep reading|more coverage|"
-        r"from (?:the|our) (?:archive|partners)|sponsored stories|around the web|more videos?|in pictures|"
-        r"tags?|topics?|filed under|categories|category|keywords?)\b\W*(?::.*)?$", _I)),
-    ("comments", 10, re.compile(
-        r"^\W*comments?\b|\bno comments?\b|\bleave a (?:comment|reply)\b|\bjoin the (?:conversation|discussion)\b"
-        r"|^\d+ comments?\b|\bshow comments\b|\bcomments? (?:are|have been) (?:closed|disabled)\b|\bpost a comment\b", _I)),
-    ("subscription", 40, re.compile(
-        r"\bsubscribe (?:to|now|today|for)\b|^subscribe\b|\bnewsletters?\b|\bdownload (?:the|our) app\b|\bget (?:the|our) app\b"
-        r"|\bfree trial\b|\balready (?:a subscriber|have an account)\b|\bsubscribers? only\b"
-        r"|\bunlimited access\b|\bsupport (?:our|independent|quality) journalism\b|\bbecome a (?:member|subscriber|supporter)\b"
-        r"|\bturn on (?:push )?notifications\b|\bdelivered (?:straight )?to your inbox\b|\bunsubscribe\b"
-        r"|\bdownload (?:the |our )?(?:[A-Z][\w-]* ){0,3}app\b|\bget (?:breaking )?news alerts\b"
-        r"|^follow (?:us|the [A-Z][\w ]{0,30}|[A-Z][\w ]{0,30}) on (?:telegram|whatsapp|x|twitter|facebook|instagram|youtube|tiktok|linkedin|threads|bluesky)\b"
-        r"|^good (?:morning|afternoon|evening)\b|\bhere(?:'s| is) what you need to know\b"
-        r"|\bview (?:this email|it|this newsletter) in (?:your|a) browser\b|\byou(?:'re| are) receiving this\b"
-        r"|\bmanage (?:your )?(?:email )?(?:preferences|subscriptions?)\b|\bforwarded this (?:email|newsletter)\b", _I)),
-    ("promo", 12, re.compile(
-        r"\bsign up\b|\bregister (?:now|for free|to)\b|\bfollow us\b|\bjoin (?:us|our \w+) on\b"
-        r"|\bsign in\b|\blog ?in\b|\bcreate (?:an|your) account\b|\bclick here\b|\btap here\b", _I)),
-    ("caption", 80, re.compile(
-        r"\((?:from |\d(?:st|nd|rd|th) (?:from )?)?(?:l|r|c|l-r|r-l|l to r|left|right|cent(?:er|re)|front|back|top|bottom)\)"
-        r"|^(?:file )?(?:photo(?:graph)?|image|picture|illustration|graphic|video)(?: by)?\s*(?:[:|/]|\s-\s)"
-        r"|[.!?]\s+(?:photo(?:graph)?|image|picture|credit|source)s?\s*:\s*[A-Z][^.]{0,80}$"
-        r"|^file photo\b|\bpose[sd]? for (?:a )?(?:family |group )?(?:photo|picture|photograph)"
-        r"|\b(?:is|are) (?:pictured|seen (?:here|in this))\b|\bpurchase licensing rights\b"
-        r"|\bimage (?:source|caption)\b|\bphoto(?:graph)?:? (?:by|courtesy|credit)\b"
-        rf"|(?:/|\bvia\b|\bphoto(?:graph)?:?|\bimage:?|\bcredit:?|\bcourtesy(?: of)?|©)\s*[^.]{{0,60}}\b(?:{_AGENCIES})\W*$"
-        r"|\b(?:REUTERS|AFP|AP|EPA)/[A-Z]", _I)),
-    # A present-tense scene description ending in a full date is how agencies caption photos.
-    ("caption~scene", 80, re.compile(
-        r"\b(?:speaks|attends|arrives|arrive|gestures|gesture|looks on|look on|walks|walk|shakes hands|shake hands|"
-        r"poses|pose|holds|hold|stands|stand|listens|listen|waves|wave|sits|sit|greets|greet|delivers|"
-        r"is seen|are seen|take part|takes part|react|reacts|attend)\b[^.]{0,200}"
-        r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|"
-        r"\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{4})\.?\s*$", _I)),
-    ("bio", 60, re.compile(
-        r"^(?:[A-Z][\w'’.-]+\s){1,3}(?:is|was|has been) (?:the |a |an |our )?[^.]{0,80}\b(?:correspondent|reporter|editor|"
-        r"writer|journalist|columnist|contributor|bureau chief|producer)\b|^(?:[A-Z][\w'’.-]+\s){1,3}covers\b"
-        r"|\b(?:reach|contact|email|e-mail) (?:him|her|them|the author|the writer) at\b")),
-    ("link", 40, re.compile(r"^\W*(?:\d+\.\s*)?(?:https?://|www\.)\S+\W*$|^\[\d+\]\s*\S+(?:\s\S+){0,3}$", _I)),
-    ("byline", 12, re.compile(
-        r"^(?i:by|written by|words by|story by|reported by)\s+[A-Z]|^(?i:author|reporter|correspondent|editor)s?\s*:"
-        r"|\bstaff (?:writer|reporter)\b|\b(?:correspondent|reporter|editor)$", 0)),
-    ("credits", 45, re.compile(
-        r"\b(?:reporting|writing|editing|edited|compiled|produced|translated|research|graphics|additional reporting)"
-        r"\s+by\b|\bcontributed (?:to this|reporting)\b", _I)),
-    ("timestamp", 14, re.compile(
-        r"^(?:published|updated|posted|last updated|first published|modified|dated?)\b"
-        r"|\b\d+\s*(?:min(?:ute)?s?)\s+read\b|\b\d+ (?:hours?|minutes?|mins?|days?|weeks?) ago\b"
-        r"|\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|gmt|utc|cet|cest|eet|eest|msk|et|edt|est|bst)?\b", _I)),
-)
-_NAV_WORDS = frozenset(
-    """home menu search skip to main content navigation nav sections section topics world europe
-    politics business sport sports opinion culture video videos audio podcast podcasts live latest
-    more close open back top next previous prev edition editions language languages choose select
-    your english français español deutsch русский українська 中文 العربية weather markets tech
-    science health lifestyle travel contact about us careers advertise help faq privacy terms
-    cookies accessibility sitemap archive rss apps app download e-paper epaper go ok settings share
-    tweet email e-mail print copy link save bookmark facebook twitter x linkedin whatsapp telegram
-    reddit pinterest flipboard messenger vk weibo wechat threads bluesky instagram youtube tiktok
-    gift article listen comments comment follow subscribe login log in sign register account news
-    newsletter newsletters the and of a all view see page pages front photos gallery galleries
-    multimedia graphics interactive specials special reports analysis features economy war ukraine
-    russia us uk africa asia americas middle east pacific australia china india toggle skip
-    jump main more mobile desktop version dark mode light mode""".split()
-)
-_MENU_SPLIT = re.compile(r"\s[|•·»›>/]\s|\s{3,}|\s[|•·»›]|[|•·»›]\s")
-_FUNCTION_WORDS = frozenset(
-    "the a an of to in on at for with and or but from by as is are was were be has have had will "
-    "would could should may might says said after before over into about than that this its his her".split()
-)
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_LETTER = re.compile(r"[^\W\d_]")
-_NON_LATIN_LETTER = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
-_TERMINAL = frozenset(".!?…")
-_CLOSERS = "\"'”’»)]*"
-
-# Necessary words (lower case) per family: a unit longer than _ALWAYS_CHECK characters is
-# matched against a family's regex only if it contains one of them (a set lookup). Python's `re`
-# tries every alternative at every position, which made the regexes alone cost ~1 ms per paragraph.
-_TRIGGERS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
-    "consent": "cookie cookies continuing using privacy consent personal accept reject allow decline",
-    "error-page": "page javascript browser robot human try refresh sorry oops whoops error access "
-                  "forbidden found 400 401 403 404 410 429 500 502 503 504",
-    "byline": "by written words story reported author authors reporter reporters correspondent editor "
-              "editors staff",
-    "timestamp": "published updated posted last first modified date dated min mins minute minutes read "
-                 "ago hour hours day days week weeks :",
-    "legal": "disclaimer reserved warranty warranties copyright may reproduction redistribution "
-             "republication republishing terms privacy licence license icp unauthorised unauthorized "
-             "expressed reflect responsibility liability purposes advice provided supplied standards "
-             "principles more © c 许可证 备案",
-    "contact": "hotline hot helpline help tipline tip call contact email e write customer tel phone "
-               "fax mob @",
-    "comments": "comment comments conversation discussion",
-    "subscription": "subscribe subscriber subscribers subscription subscriptions subscribed newsletter "
-                    "newsletters download get free already unlimited journalism become notifications "
-                    "inbox unsubscribe view receiving manage forwarded alerts follow good need",
-    "promo": "sign register follow join log login create click tap",
-    "caption": "photo photograph photographs image picture illustration graphic video file pose poses "
-               "posed pictured seen licensing source credit via courtesy ( / © reuters afp ap epa",
-    "caption~scene": "speaks attends attend arrives arrive gestures gesture looks look walks walk shakes "
-                     "shake poses pose holds hold stands stand listens listen waves wave sits sit greets "
-                     "greet delivers seen take takes react reacts",
-    "bio": "correspondent reporter editor writer journalist columnist contributor chief producer covers "
-           "reach contact email e",
-    "credits": "reporting writing editing edited compiled produced translated research graphics "
-               "additional contributed",
-}.items()}
-_TOKENS = re.compile(r"\w+|[^\w\s]")
-_ALWAYS_CHECK = 0  # every unit is gated: even 100-char lines cost ~10 µs per family
-_YEAR_TAIL = re.compile(r"\d{4}\W*$")
-
-# Families whose words also occur in ordinary sentences: they only apply to non-sentence lines.
-_NOT_IN_SENTENCES = frozenset(
-    {"timestamp", "byline", "contact", "advertisement", "comments", "related", "promo"}
-)
-
-# Reasons that end an article when they follow its prose: nothing after them is the same story.
-HARD_REASONS = frozenset({"related", "legal", "comments", "link-list", "subscription", "teaser"})
 
 
 def is_terminal(text: str) -> bool:
     stripped = text.rstrip(_CLOSERS)
     return bool(stripped) and stripped[-1] in _TERMINAL
-
-
-# Long units (most of an article's bytes) are judged by literal phrases only: `in` on the lower-
-# cased text costs nanoseconds, a regex family over a 1 KB paragraph costs ~100 µs. The long
-# forms of boilerplate (banners, disclaimers, captions, promos) use fixed phrasing anyway.
-LONG_UNIT_WORDS = 25
-_LONG_PHRASES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
-    ("consent", 90, ("cookie", "by continuing to", "we value your privacy", "manage your preferences",
-                     "manage preferences", "consent preferences", "your consent")),
-    ("error-page", 40, ("page you were looking for", "page you requested", "page not found",
-                        "enable javascript", "are you a robot", "verify you are human",
-                        "checking your browser")),
-    ("legal", 140, ("disclaimer", "all rights reserved", "without warranty", "without any warranty",
-                    "may not be reproduced", "may not be republished", "may not be redistributed",
-                    "may not be published", "terms of use", "terms of service", "terms and conditions",
-                    "privacy policy", "licence no", "license no", "license number", "licence number",
-                    "许可证", "views expressed", "necessarily reflect", "no responsibility",
-                    "no liability", "information purposes only", "informational purposes only",
-                    "not constitute", "trust principles", "©", "(c) 20", "copyright 20")),
-    ("subscription", 60, ("subscribe", "newsletter", "unlimited access", "independent journalism",
-                          "support our journalism", "become a supporter", "become a member",
-                          "delivered to your inbox", "unsubscribe", "receiving this email",
-                          "download the app", "download our app")),
-    ("caption", 80, ("(l)", "(r)", "(l-r)", "(r-l)", "(from l", "(from left", "(c)", "pose for a",
-                     "poses for a", "posed for a", "pictured", "purchase licensing rights", "photo:",
-                     "photograph:", "image:", "(photo", "getty images", "file photo", "reuters/")),
-    ("bio", 60, ("reach him at", "reach her at", "reach them at", "contact him at", "contact her at")),
-    ("credits", 60, ("reporting by", "editing by", "writing by", "compiled by", "additional reporting",
-                     "contributed reporting", "contributed to this report")),
-)
-_TAIL_FAMILIES = frozenset({"caption", "caption~scene", "bio"})
 
 
 def _long_unit_reason(text: str, n_words: int, sentence: bool) -> str | None:
@@ -252,7 +72,6 @@ def _long_unit_reason(text: str, n_words: int, sentence: bool) -> str | None:
     return None
 
 
-_CREDIT_HINTS = ("/", "via ", "photo", "image", "credit", "courtesy", "©", "picture", "file")
 
 
 def unit_reason(text: str, n_words: int) -> str | None:
@@ -309,12 +128,13 @@ def is_prose(text: str, n_words: int) -> bool:
     return text.rstrip(_CLOSERS)[-1] not in "?!" or n_words >= 16
 
 
-_PUNCT_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»—–…·•"})
-
-
 def dedup_key(text: str) -> str:
-    """Lower case, punctuation-blind, whitespace-normalised: "same line" for repetition."""
-    return " ".join(text.lower().translate(_PUNCT_TO_SPACE).split())
+    """Lower case, whitespace-normalised, trailing punctuation ignored: "the same line" for
+    repetition. (A full punctuation-blind key costs a slow non-ASCII translate per unit.)"""
+    key = text.lower()
+    if "  " in key or "\n" in key or "\t" in key:
+        key = " ".join(key.split())
+    return key.rstrip(" .!?:;,…").lstrip(" -–—•·*")
 
 
 class Unit:
@@ -367,7 +187,7 @@ def mark_repeats(units: list[Unit]) -> None:
     # Prefix containment in O(n log n): a key that prefixes another sorts right before it.
     ordered = sorted((u for u in units if u.prose and u.drop is None), key=lambda u: u.key)
     for a, b in zip(ordered, ordered[1:]):
-        if a.n_words >= 8 and b.key.startswith(a.key + " "):
+        if a.n_words >= 8 and b.key.startswith(a.key) and not b.key[len(a.key) : len(a.key) + 1].isalnum():
             a.drop = "duplicate"
             a.prose = False
 

@@ -17,9 +17,12 @@ output files are unchanged since the last build into the same folder is not rebu
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import json
 import math
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,7 +35,7 @@ from datasets import Features
 
 from .errors import ReleaseError
 from .features import CONFIG_NAMES, release_features
-from .fsio import atomic_write_bytes, dumps_json, read_json, write_json
+from .fsio import atomic_write_bytes, dumps_json, read_json
 from .model import Document, DocumentAnnotations
 from .paths import Repo
 from .progress import progress_bar
@@ -41,8 +44,8 @@ from .splits import SPLITS, load_clusters, update_splits
 from .store import load_document
 from .taxonomy import load_taxonomy
 
-BUILD_FORMAT = "2"  # bump when the meaning of the cache changes
-DOCS_PER_SHARD = 2_000  # one changed document rewrites ~2k documents' rows, not the corpus
+BUILD_FORMAT = "3"  # bump when the meaning of the cache changes
+DOCS_PER_SHARD = 1_000  # one changed document rewrites ~1k documents' rows, not the corpus
 ROW_GROUP_ROWS = 10_000  # bounded row groups: the Hub viewer refuses very large ones
 CODE_FILES = ("build.py", "rows.py", "tokenize.py", "features.py", "card.py")
 
@@ -81,7 +84,7 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_hashes(repo: Repo, paths: list[Path]) -> dict[str, str]:
+def file_hashes(repo: Repo, rels: list[str]) -> dict[str, str]:
     """sha256 of files by repository-relative path, re-reading only files whose size or mtime
     changed since the last call (the stat cache keeps a rebuild from reading the whole corpus)."""
     cache_file = repo.cache_dir / "build" / "inputs.json"
@@ -89,20 +92,22 @@ def file_hashes(repo: Repo, paths: list[Path]) -> dict[str, str]:
         cache = read_json(cache_file)
     except (OSError, ValueError):
         cache = {}
+    root = str(repo.root)
     out: dict[str, str] = {}
     fresh: dict[str, list] = {}
-    for path in paths:
-        rel = path.relative_to(repo.root).as_posix()
-        st = path.stat()
+    for rel in rels:
+        path = os.path.join(root, rel)
+        st = os.stat(path)
         hit = cache.get(rel)
         if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
             digest = hit[2]
         else:
-            digest = _sha256(path.read_bytes())
+            with open(path, "rb") as f:
+                digest = _sha256(f.read())
         out[rel] = digest
         fresh[rel] = [st.st_size, st.st_mtime_ns, digest]
     if fresh != cache:
-        write_json(cache_file, fresh)
+        atomic_write_bytes(cache_file, json.dumps(fresh, separators=(",", ":")).encode())
     return out
 
 
@@ -203,9 +208,15 @@ def merge_stats(parts: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# Metadata of a document: everything but the text and where it came from in the raw file.
+META_FIELDS = tuple(f.name for f in dataclasses.fields(Document)
+                    if f.name not in ("text", "text_sha256", "provenance"))
+
+
 def _doc_summary(doc: Document, ann_sha: str | None, split: str) -> list:
-    meta = {k: v for k, v in doc.to_dict().items() if k not in ("text", "text_sha256", "provenance")}
-    return [split, doc.text_sha256, ann_sha, _sha256(dumps_json(meta).encode())[:16]]
+    """The manifest row of a document: [split, text_sha256, annotations sha256, metadata hash]."""
+    meta = json.dumps([getattr(doc, f) for f in META_FIELDS], ensure_ascii=False)
+    return [split, doc.text_sha256, ann_sha, _sha256(meta.encode())[:16]]
 
 
 def _build_shard(repo, shard, clusters, codes, features, ann_hashes) -> tuple[dict, dict]:
@@ -251,9 +262,10 @@ def build_release(
     if not doc_ids:
         raise ReleaseError(f"{repo.clean_dir}: no cleaned documents, nothing to release")
     clusters = load_clusters(repo)
-    ann_paths = [repo.annotation_file(d) for d in doc_ids if repo.annotation_file(d).is_file()]
-    hashes = file_hashes(repo, [repo.clean_dir / f"{d}.json" for d in doc_ids] + ann_paths)
-    ann_hashes = {p.stem: hashes[p.relative_to(repo.root).as_posix()] for p in ann_paths}
+    annotated = sorted(set(doc_ids) & {p.stem for p in repo.annotations_dir.glob("*.json")})
+    hashes = file_hashes(repo, [f"corpus/clean/{d}.json" for d in doc_ids]
+                         + [f"annotations/{d}.json" for d in annotated])
+    ann_hashes = {d: hashes[f"annotations/{d}.json"] for d in annotated}
     base = _sha256("\n".join([_code_version(), _features_hash(features),
                               _sha256(repo.taxonomy_file.read_bytes())]).encode())
 
@@ -348,7 +360,7 @@ def build_release(
         "documents": dict(sorted(docs.items())),
     }
     extra = {
-        "release_manifest.json": dumps_json(result.manifest).encode(),
+        "release_manifest.json": manifest_json(result.manifest).encode(),
         "taxonomy.yaml": repo.taxonomy_file.read_bytes(),
         "README.md": card.render_readme(repo, features, result, per_split, version).encode(),
     }
@@ -362,13 +374,23 @@ def build_release(
     _write_if_changed(
         out_dir / "SHA256SUMS", "".join(f"{sums[r]}  {r}\n" for r in sorted(sums)).encode()
     )
-    write_json(state_file, {"groups": groups, "files": files})
+    atomic_write_bytes(state_file, json.dumps({"groups": groups, "files": files},
+                                              separators=(",", ":")).encode())
 
     full = verify == "full" or (verify == "auto" and not result.reused)
     verify_mod.verify_release(out_dir, features, result, expected, full=full)
     result.verified = "full" if full else "changed"
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def manifest_json(manifest: dict[str, Any]) -> str:
+    """Readable and diff-friendly, but one line per document (100k documents stay small)."""
+    head = {k: v for k, v in manifest.items() if k != "documents"}
+    text = dumps_json(head).rstrip()[:-1].rstrip() + ',\n  "documents": {\n'
+    docs = manifest["documents"]
+    text += ",\n".join(f"    {json.dumps(d)}: {json.dumps(v)}" for d, v in docs.items())
+    return text + "\n  }\n}\n"
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -55,7 +55,7 @@ class Cleaned:
 def guess_language(text: str) -> str:
     """"en" when English function words are frequent, else "und" (undetermined): a stated
     fact about the text, never a guess at some other language."""
-    words = re.findall(r"[a-z]+", text[:20000].lower())
+    words = text[:5000].lower().split()
     if not words:
         return "und"
     hits = sum(1 for w in words if w in _EN_FUNCTION)
@@ -132,10 +132,12 @@ def clean_units(
                 dated.append((i, iso))
     classify(units)
     region = select_main(units, gap=6 if html else 4)
+    # A page without article prose is "no-article"; a text dump whose lines were all recognised
+    # as page furniture is "only-boilerplate" (HTML: the extractor already removed the furniture).
+    furniture = not html and any(u.drop not in (None, "outside-main", "link-list", "fragment") for u in units)
     if region is None:
-        reason = ONLY_BOILERPLATE if any(
-            u.drop not in (None, "outside-main", "link-list") for u in units) else NO_ARTICLE
-        raise RejectedInput(where, reason, "no paragraph of article prose found")
+        raise RejectedInput(where, ONLY_BOILERPLATE if furniture else NO_ARTICLE,
+                            "no paragraph of article prose found")
     start, _ = region
     if title is None:
         t = meta.pick_title(units, start)
@@ -162,7 +164,7 @@ def clean_units(
                     break
     words = sum(u.n_words for u in kept)
     if words < MIN_ARTICLE_WORDS:
-        raise RejectedInput(where, ONLY_BOILERPLATE if units else NO_ARTICLE,
+        raise RejectedInput(where, ONLY_BOILERPLATE if furniture else NO_ARTICLE,
                             f"only {words} words of article text")
     return title, kept, found
 

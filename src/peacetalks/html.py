@@ -15,21 +15,32 @@ import re
 import trafilatura
 
 from . import meta
-from .align import locate_paragraphs, visible_text
+from .align import locate_paragraphs
 from .clean import NO_ARTICLE, Cleaned, assemble, clean_units, guess_language, segment
 from .errors import RejectedInput
 
 
-def _meta_content(page: str, *names: str) -> str | None:
-    for name in names:
-        for pattern in (
-            rf"<meta\s[^>]*(?:property|name|itemprop)\s*=\s*[\"']{re.escape(name)}[\"'][^>]*?content\s*=\s*(\"[^\"]*\"|'[^']*')",
-            rf"<meta\s[^>]*content\s*=\s*(\"[^\"]*\"|'[^']*')[^>]*?(?:property|name|itemprop)\s*=\s*[\"']{re.escape(name)}[\"']",
-        ):
-            m = re.search(pattern, page, re.I)
-            if m and m.group(1)[1:-1].strip():
-                return _text(m.group(1)[1:-1])
-    return None
+_META_TAG = re.compile(r"<meta\s[^>]*>", re.I)
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
+
+
+def _meta_tags(page: str) -> dict[str, str]:
+    """{name/property/itemprop (lower case): content} of the page's <meta> tags, in one pass
+    over the head (meta tags in the body are rare and never the article's own)."""
+    end = page.find("</head")
+    head = page[: end if end >= 0 else 200_000]
+    out: dict[str, str] = {}
+    for tag in _META_TAG.findall(head):
+        attrs = {k.lower(): v[1:-1] if v[:1] in "\"'" else v for k, v in _ATTR.findall(tag)}
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        content = attrs.get("content", "").strip()
+        if key and content:
+            out.setdefault(key.lower(), _text(content))
+    return out
+
+
+def _first(tags: dict[str, str], *names: str) -> str | None:
+    return next((tags[n.lower()] for n in names if tags.get(n.lower())), None)
 
 
 def _text(fragment: str) -> str:
@@ -54,13 +65,14 @@ def _json_ld(page: str) -> list[dict]:
 
 def page_metadata(page: str) -> dict[str, str | None]:
     """Headline, publication date and publisher as the page declares them (None if it does not)."""
-    ld = [d for d in _json_ld(page) if "headline" in d or "datePublished" in d]
-    site = _meta_content(page, "og:site_name", "publisher", "application-name")
+    tags = _meta_tags(page)
+    ld = [d for d in _json_ld(page) if "headline" in d or "datePublished" in d] if "ld+json" in page else []
+    site = _first(tags, "og:site_name", "publisher", "application-name")
     for d in ld:
         pub = d.get("publisher")
         if site is None and isinstance(pub, dict) and isinstance(pub.get("name"), str):
             site = pub["name"].strip() or None
-    title = _meta_content(page, "og:title", "twitter:title")
+    title = _first(tags, "og:title", "twitter:title")
     if title is None:
         ld_title = next((d["headline"] for d in ld if isinstance(d.get("headline"), str)), None)
         title = ld_title
@@ -73,8 +85,8 @@ def page_metadata(page: str) -> dict[str, str | None]:
         title = _text(t.group(1)) if t else None
     if title:
         title = _strip_site_suffix(title, site)
-    raw_date = _meta_content(
-        page, "article:published_time", "og:published_time", "datePublished", "pubdate",
+    raw_date = _first(
+        tags, "article:published_time", "og:published_time", "datePublished", "pubdate",
         "publish-date", "date", "dc.date", "DC.date.issued", "sailthru.date", "parsely-pub-date",
     )
     if raw_date is None:
@@ -103,21 +115,29 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
     return title
 
 
-_STATED_DATE = re.compile(
-    r"(?:published|updated|posted|date)\s*:?\s*(?:on\s+)?(.{6,40})", re.I
-)
+_STATED_DATE = re.compile(r"(?:published|updated|posted|date)\s*:?\s*(?:on\s+)?(.{6,40})", re.I)
+_TAGS = re.compile(r"<[^>]*>")
 
 
-def _date_near_title(visible: str, title: str | None) -> str | None:
+def _date_near_title(page: str, title: str | None) -> str | None:
     """A date printed right under the headline (bylines, "Posted: ...") when the page declares
     none in its metadata; the extractor usually drops those lines."""
-    at = visible.find(title) if title else -1
+    body = page.find("<body")
+    at = page.find(title, max(body, 0)) if title else -1
     if at >= 0:
-        iso = meta.parse_date(visible[at + len(title) : at + len(title) + 300])
+        near = htmllib.unescape(_TAGS.sub(" ", page[at + len(title) : at + len(title) + 1500]))
+        iso = meta.parse_date(near[:400])
         if iso:
             return iso
-    m = _STATED_DATE.search(visible)
+    m = _STATED_DATE.search(htmllib.unescape(_TAGS.sub(" ", page[max(body, 0) : max(body, 0) + 30000])))
     return meta.parse_date(m.group(1)) if m else None
+
+
+def _copyright_holder(page: str) -> str | None:
+    tail = page[-6000:]
+    if "©" not in tail and "&copy" not in tail and "opyright" not in tail:
+        return None
+    return meta.copyright_holder(htmllib.unescape(_TAGS.sub(" ", tail)))
 
 
 def extract_main_text(page: str) -> str | None:
@@ -146,11 +166,9 @@ def clean_html(page: str, where: str, *, encoding: str = "utf-8",
         if u.text.startswith("- "):
             u.text = u.text[2:]
     text, prov = assemble(kept)
-    vis = visible_text(page)
-    prov = locate_paragraphs(page, text, prov, vis)
-    visible = vis[0]
-    date = info["date"] or found["date"] or _date_near_title(visible, title)
-    publisher = info["publisher"] or found["publisher"] or meta.copyright_holder(visible[-3000:])
+    prov = locate_paragraphs(page, text, prov)
+    date = info["date"] or found["date"] or _date_near_title(page, title)
+    publisher = info["publisher"] or found["publisher"] or _copyright_holder(page)
     return Cleaned(
         title=title,
         text=text,

@@ -109,5 +109,6 @@ def connect_local(repo: Repo) -> LS:
             raise LabelStudioError(f"Label Studio is not running: start it with `peacetalks ls "
                                    f"serve`, or set {URL_ENV} and {TOKEN_ENV}")
         url = info["base_url"]
-    return LS(url, load_credentials(repo, create=False).token)
+    token = os.environ.get(TOKEN_ENV) or load_credentials(repo, create=False).token
+    return LS(url, token)
 

@@ -62,6 +62,7 @@ class ServerHandle:
     log_path: Path
     credentials: Credentials
     process: subprocess.Popen | None = None
+    log_offset: int = 0  # where this start's output begins in the (appended) log
 
     @property
     def api_key(self) -> str:
@@ -232,6 +233,7 @@ def start_server(
     log_path = data_dir / "server.log"
     cmd = [str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(port),
            "--data-dir", str(data_dir), "--log-level", "WARNING"]
+    offset = log_path.stat().st_size if log_path.exists() else 0
     with open(log_path, "ab") as log:
         log.write(f"\n--- peacetalks: starting on 127.0.0.1:{port} at {time.ctime()} ---\n".encode())
         log.flush()
@@ -239,7 +241,7 @@ def start_server(
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                 cwd=data_dir)
     handle = ServerHandle(f"http://127.0.0.1:{port}", port, data_dir, proc.pid, log_path,
-                          credentials, proc)
+                          credentials, proc, offset)
     try:
         _wait_ready(handle, timeout)
     except BaseException:
@@ -260,6 +262,11 @@ def _wait_ready(handle: ServerHandle, timeout: float) -> None:
                 raise LabelStudioError(
                     f"Label Studio did not answer on {handle.base_url}/health within {timeout:.0f}s;"
                     f" log {handle.log_path}:\n{_log_tail(handle.log_path)}")
+            if f"Port {handle.port} is in use" in _new_log(handle):
+                # Label Studio moves to the next free port on its own; we never want that.
+                raise LabelStudioError(
+                    f"port {handle.port} on 127.0.0.1 is already in use (Label Studio would "
+                    f"silently move to another port); pick another one or stop what uses it")
             try:
                 if http.get(f"{handle.base_url}/health").status_code == 200:
                     break
@@ -392,6 +399,15 @@ def read_pidfile(path: Path) -> dict | None:
 
 def _tail(text: str, lines: int = 25) -> str:
     return "\n".join((text or "").strip().splitlines()[-lines:])
+
+
+def _new_log(handle: ServerHandle) -> str:
+    try:
+        with open(handle.log_path, "rb") as f:
+            f.seek(handle.log_offset)
+            return f.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _log_tail(path: Path, lines: int = 25) -> str:

@@ -37,8 +37,20 @@ _DATE_HEADER = re.compile(
 )
 
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
 def parse_date(text: str) -> str | None:
-    """The first complete (day, month, year) date in `text` as ISO YYYY-MM-DD, else None."""
+    """The first complete (day, month, year) date in `text` as ISO YYYY-MM-DD, else None.
+    Only the surroundings of a year are examined (month-name patterns are slow on long text)."""
+    for year in list(_YEAR.finditer(text))[:8]:
+        iso = _parse_window(text[max(0, year.start() - 32) : year.end() + 22])
+        if iso:
+            return iso
+    return None
+
+
+def _parse_window(text: str) -> str | None:
     for pattern, order in _DATE_PATTERNS:
         m = pattern.search(text)
         if not m:
@@ -105,7 +117,11 @@ def credit_publisher(text: str) -> str | None:
 
 
 def copyright_holder(text: str) -> str | None:
-    m = _COPYRIGHT.search(text)
+    lower = text.lower()
+    hits = [i for i in (lower.find("©"), lower.find("copyright"), lower.find("(c)")) if i >= 0]
+    if not hits:
+        return None
+    m = _COPYRIGHT.search(text, min(hits), min(hits) + 160)
     if not m:
         return None
     name = re.sub(r"\s+(?:All|Ltd|Inc|LLC|GmbH|Limited|and|of|for)\.?$", "", m.group(1).strip(" .,"))
@@ -180,6 +196,9 @@ def pick_title(units: list[Unit], main_start: int, window: int = 12) -> int | No
         score = min(u.n_words, 12) + (6 if u.drop == "repeated" else 0) - 0.25 * seen
         if u.text.isupper():  # mastheads and section banners shout; headlines rarely do
             score -= 6
+        prev = units[i - 1] if i > 0 else None
+        if prev is not None and prev.drop not in _TITLE_SKIP and 3 <= prev.n_words <= 30 and not prev.text.isupper():
+            score -= 4  # right under another headline-like line: the standfirst/dek, not the headline
         seen += 1
         if best is None or score > best[0]:
             best = (score, i)

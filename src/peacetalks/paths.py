@@ -80,6 +80,11 @@ class Repo:
     def generated_dir(self) -> Path:
         return self.root / "schema" / "generated"
 
+    @property
+    def released_taxonomy(self) -> Path:
+        """The taxonomy of the last release (written by the release step; absent before it)."""
+        return self.root / "schema" / "released" / "taxonomy.yaml"
+
     # validation
     @property
     def validation_dir(self) -> Path:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -29,18 +30,18 @@ from typing import Any
 
 from .convert import results_to_layers
 from .errors import LabelStudioError
-from .fsio import atomic_write_text, file_batch, read_json, write_json
+from .fsio import atomic_write_bytes, atomic_write_text, dumps_json, file_batch, read_json, write_json
 from .ls_client import LS
 from .model import AnnotatorPass, DocumentAnnotations, sha256_text
 from .paths import Repo
 from .progress import progress_bar
 from .push import iter_tasks
-from .store import load_annotations
 from .taxonomy import Taxonomy
 
 EXPORT_CHUNK = 500  # task ids per export request in incremental pulls
 PERSONAL_KEYS = frozenset({"email", "first_name", "last_name", "username", "avatar", "initials",
                            "phone", "name"})
+PERSONAL_FIELD = re.compile(rb'"(?:%s)"\s*:' % b"|".join(k.encode() for k in PERSONAL_KEYS))
 LAYERS = ("entities", "quotes", "events")
 
 
@@ -95,35 +96,44 @@ def _state_key(ls: LS, project_id: int) -> str:
     return f"{ls.base_url}#project={project_id}"
 
 
-def load_state(repo: Repo, ls: LS, project_id: int) -> dict[str, str] | None:
-    """task id (str) -> updated_at at the last pull, or None when never pulled from here."""
+def load_state(repo: Repo, ls: LS, project_id: int) -> dict[str, dict[str, str]] | None:
+    """{"tasks": task id -> updated_at, "docs": task id -> doc_id} as of the last pull from
+    this server and project, or None when never pulled from here."""
     try:
-        return read_json(repo.pull_state_file).get(_state_key(ls, project_id))
-    except (OSError, ValueError):
+        state = read_json(repo.pull_state_file).get(_state_key(ls, project_id))
+    except (OSError, ValueError, AttributeError):
         return None
+    if not isinstance(state, dict) or not isinstance(state.get("tasks"), dict):
+        return None
+    return {"tasks": state["tasks"], "docs": state.get("docs") or {}}
 
 
-def save_state(repo: Repo, ls: LS, project_id: int, tasks: dict[str, str]) -> None:
+def save_state(repo: Repo, ls: LS, project_id: int, state: dict[str, dict[str, str]]) -> None:
     try:
         data = read_json(repo.pull_state_file)
     except (OSError, ValueError):
         data = {}
-    data[_state_key(ls, project_id)] = dict(sorted(tasks.items(), key=lambda kv: int(kv[0])))
+    data[_state_key(ls, project_id)] = {
+        part: dict(sorted(state[part].items(), key=lambda kv: int(kv[0]))) for part in state}
     write_json(repo.pull_state_file, data)
 
 
 # --- export ------------------------------------------------------------------------------
 
 
-def export_tasks(ls: LS, project_id: int, ids: list[int] | None) -> list[dict]:
-    """Full JSON export (relations survive only in this format) of `ids`, or of every task."""
+def export_tasks(ls: LS, project_id: int, ids: list[int] | None,
+                 raw: list[bytes] | None = None) -> list[dict]:
+    """Full JSON export (relations survive only in this format) of `ids`, or of every task.
+    The response bodies are appended to `raw` when given (for the local snapshot)."""
     def fetch(params: dict[str, Any]) -> list[dict]:
-        def go() -> list[dict]:
-            chunks = ls.sdk.projects.exports.download_sync(
+        def go() -> bytes:
+            return b"".join(ls.sdk.projects.exports.download_sync(
                 id=project_id, export_type="JSON", download_all_tasks=True,
-                request_options={"additional_query_parameters": params} if params else None)
-            return json.loads(b"".join(chunks))
-        return ls.call(f"export tasks of project {project_id}", go)
+                request_options={"additional_query_parameters": params} if params else None))
+        body = ls.call(f"export tasks of project {project_id}", go)
+        if raw is not None:
+            raw.append(body)
+        return json.loads(body)
 
     if ids is None:
         return fetch({})
@@ -135,6 +145,16 @@ def export_tasks(ls: LS, project_id: int, ids: list[int] | None) -> list[dict]:
             out.extend(t for t in fetch({"ids[]": chunk}) if t["id"] in set(chunk))
             advance(len(chunk))
     return out
+
+
+def write_snapshot(repo: Repo, project_id: int, exported: list[dict], raw: list[bytes]) -> None:
+    """The raw export, for debugging, in the git-ignored cache; personal fields stripped."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    path = repo.ls_export_cache / f"project-{project_id}-{stamp}.json"
+    if len(raw) == 1 and not PERSONAL_FIELD.search(raw[0]):
+        atomic_write_bytes(path, raw[0])  # the default export holds user ids only: as received
+    else:
+        atomic_write_bytes(path, json.dumps(scrub(exported), ensure_ascii=False).encode())
 
 
 # --- conversion --------------------------------------------------------------------------
@@ -192,32 +212,48 @@ def _choose_gold(passes: list[AnnotatorPass]) -> tuple[Any, str | None, list]:
 # --- pull --------------------------------------------------------------------------------
 
 
+def _file_task(repo: Repo, doc_id: str) -> tuple[bytes | None, int | None]:
+    """(current bytes, ls_task_id) of annotations/<doc_id>.json, (None, None) if absent."""
+    path = repo.annotation_file(doc_id)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    try:
+        return data, json.loads(data).get("ls_task_id")
+    except (ValueError, AttributeError) as exc:
+        raise LabelStudioError(f"{path}: not a valid annotation file ({exc})") from exc
+
+
 def pull(ls: LS, project_id: int, repo: Repo, tax: Taxonomy, full: bool = False) -> PullReport:
     started = time.perf_counter()
     known = load_state(repo, ls, project_id)
     full = full or known is None
     report = PullReport(project_id, full)
 
-    listing = {str(t["id"]): str(t["updated_at"])
-               for t in iter_tasks(ls, project_id, include="id,updated_at")}
-    report.listed = len(listing)
+    raw: list[bytes] = []
     if full:
-        exported = export_tasks(ls, project_id, None)
+        # The full export holds every task with its updated_at: it is the listing too.
+        exported = export_tasks(ls, project_id, None, raw)
+        listing = {str(t["id"]): str(t["updated_at"]) for t in exported}
     else:
-        moved = sorted(int(t) for t, at in listing.items() if known.get(t) != at)
-        exported = export_tasks(ls, project_id, moved) if moved else []
-    report.exported = len(exported)
+        listing = {str(t["id"]): str(t["updated_at"])
+                   for t in iter_tasks(ls, project_id, include="id,updated_at")}
+        moved = sorted(int(t) for t, at in listing.items() if known["tasks"].get(t) != at)
+        exported = export_tasks(ls, project_id, moved, raw) if moved else []
+    report.listed, report.exported = len(listing), len(exported)
+    # ---- nothing is written above this line; everything below works on what we hold ----
 
-    existing = load_annotations(repo)
-    file_of_task = {a.ls_task_id: doc_id for doc_id, a in existing.items() if a.ls_task_id}
+    docs_of = dict(known["docs"]) if known else {}
     key = pseudonym_key(repo)
     new_files: dict[str, DocumentAnnotations | None] = {}
+    current: dict[str, bytes | None] = {}
     owner: dict[str, int] = {}
     for task in sorted(exported, key=lambda t: t["id"]):
         got = task_annotations(task, tax, key)
         doc_id, task_id = task["data"]["doc_id"], int(task["id"])
-        prev = existing.get(doc_id)
-        other_task = prev.ls_task_id if prev is not None else None
+        docs_of[str(task_id)] = doc_id
+        current[doc_id], other_task = _file_task(repo, doc_id)
         if got is None:
             # Nothing submitted (any more): remove the file only if it came from this task.
             if doc_id not in owner and other_task in (None, task_id):
@@ -236,27 +272,29 @@ def pull(ls: LS, project_id: int, repo: Repo, tax: Taxonomy, full: bool = False)
         if disagreements:
             report.disagreements[doc_id] = len(disagreements)
 
-    # Tasks we pulled from this project before that are gone now: their files go too (git
-    # keeps the history). Files of tasks never seen here are left alone.
-    for task_id, doc_id in file_of_task.items():
-        if str(task_id) not in listing and str(task_id) in (known or {}) and doc_id not in owner:
-            new_files[doc_id] = None
+    # Tasks pulled from this project before that are gone now: their files go too (git keeps
+    # the history). Files of tasks never seen here are left alone.
+    for task_id in [t for t in docs_of if t not in listing]:
+        doc_id = docs_of.pop(task_id)
+        if doc_id not in owner:
+            current[doc_id], file_task = _file_task(repo, doc_id)
+            if file_task == int(task_id):
+                new_files[doc_id] = None
 
     if exported:
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        write_json(repo.ls_export_cache / f"project-{project_id}-{stamp}.json", scrub(exported))
+        write_snapshot(repo, project_id, exported, raw)
     with file_batch() as batch:
         for doc_id, ann in sorted(new_files.items()):
             path = repo.annotation_file(doc_id)
             if ann is None:
-                if path.exists():
+                if current.get(doc_id) is not None:
                     batch.delete(path)
                     report.removed.append(doc_id)
                 continue
-            before = existing.get(doc_id)
-            if before is None or before.to_dict() != ann.to_dict():
-                batch.write_json(path, ann.to_dict())
+            data = dumps_json(ann.to_dict()).encode("utf-8")
+            if current.get(doc_id) != data:
+                batch.write_bytes(path, data)
                 report.written.append(doc_id)
-    save_state(repo, ls, project_id, listing)
+    save_state(repo, ls, project_id, {"tasks": listing, "docs": docs_of})
     report.seconds = time.perf_counter() - started
     return report

@@ -27,36 +27,33 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen lt col maj capt sgt cmdr adm rep sen gov pres sec amb st jr sr rev "
     "vol fig vs etc inc ltd co corp dept univ est approx "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
+# Kept simple for speed (a long alternation tried at every position costs 5x); abbreviations
+# and negations are fixed up in token_spans().
 TOKEN_RE = re.compile(
     r"""
-      (?:"""
-    + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True))
-    + r""")\.(?!\w)                                   # Mr.  Gen.  Jan.
-    | (?:[^\W\d_]\.){2,}                               # U.S.  U.K.
+      (?:[^\W\d_]\.){2,}                               # U.S.  U.K.
     | \d+(?:[.,:/]\d+)*                                # 1,000.5  12:30  2025/05
-    | \w+(?=n['’]t\b)                                  # do|n't
-    | n['’]t\b
     | ['’](?:s|re|ve|ll|d|m)\b                         # clitics
-    | \w+(?:-\w+)*(?:['’](?!(?:s|re|ve|ll|d|m)\b)\w+)*  # words, Euro-Atlantic, O'Brien
+    | \w+(?:-\w+)*(?:['’](?!(?:s|re|ve|ll|d|m)\b)\w+)*  # words, Euro-Atlantic, O'Brien, didn't
     | [^\w\s]                                          # any other single character
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+NEGATION = ("n't", "n’t")
 
 SENT_END = frozenset(".!?")
 CLOSERS = frozenset("\"'”’)]»")
 OPENERS = frozenset("\"'“‘([«")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -92,87 +89,115 @@ def resolve_overlaps(
     return kept, len(entities) - len(kept)
 
 
-def tokenize(text: str, boundaries: Sequence[int] = ()) -> list[Token]:
-    """Regex tokens of `text`, cut at every offset in `boundaries` (sorted entity starts/ends)."""
-    cuts = sorted(set(boundaries))
-    tokens: list[Token] = []
+def _regex_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    skip_dot = -1
+    n = len(text)
     for m in TOKEN_RE.finditer(text):
         s, e = m.span()
-        lo, hi = bisect_right(cuts, s), bisect_left(cuts, e)
+        if s == skip_dot:  # the full stop already joined its abbreviation
+            continue
+        last = text[e - 1]
+        if last in "tT" and e - s > 3 and text[e - 3 : e].lower() in NEGATION:
+            spans += [(s, e - 3), (e - 3, e)]  # did|n't
+        elif (
+            e < n and text[e] == "." and (e + 1 == n or not text[e + 1].isalnum())
+            and text[s:e].lower() in ABBREVIATIONS
+        ):
+            spans.append((s, e + 1))  # Mr.
+            skip_dot = e
+        else:
+            spans.append((s, e))
+    return spans
+
+
+def token_spans(text: str, boundaries: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """(start, end) of the tokens of `text`, cut at every offset in `boundaries`."""
+    spans = _regex_spans(text)
+    cuts = sorted(set(boundaries))
+    if not cuts:
+        return spans
+    out: list[tuple[int, int]] = []
+    k, n = 0, len(cuts)
+    for s, e in spans:
+        while k < n and cuts[k] <= s:
+            k += 1
         prev = s
-        for cut in cuts[lo:hi]:
-            tokens.append(Token(prev, cut, text[prev:cut]))
-            prev = cut
-        tokens.append(Token(prev, e, text[prev:e]))
-    return tokens
+        while k < n and cuts[k] < e:  # a cut strictly inside this token
+            out.append((prev, cuts[k]))
+            prev = cuts[k]
+            k += 1
+        out.append((prev, e))
+    return out
 
 
-def _is_boundary(tokens: list[Token], i: int, text: str) -> bool:
-    """Does a sentence end after tokens[i] (which is, or follows, a sentence-final mark)?"""
-    nxt = tokens[i + 1]
-    if nxt.start == tokens[i].end:  # attached: a closing quote/bracket still to come
-        return False
-    first = nxt.text[0]
-    if not (first.isupper() or first.isdigit() or first in OPENERS):
-        return False
-    # find the sentence-final mark (skip closing quotes/brackets)
-    j = i
-    while j > 0 and tokens[j].text in CLOSERS:
-        j -= 1
-    if tokens[j].text not in SENT_END:
-        return False
-    if tokens[j].text == "." and j > 0 and tokens[j - 1].end == tokens[j].start:
-        word = tokens[j - 1].text
-        if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-            return False
-    return "\n" not in text[tokens[i].end : nxt.start]  # line ends are handled separately
+def tokenize(text: str, boundaries: Sequence[int] = ()) -> list[Token]:
+    """Regex tokens of `text`, cut at every offset in `boundaries` (entity starts/ends)."""
+    return [Token(s, e, text[s:e]) for s, e in token_spans(text, boundaries)]
 
 
 def split_sentences(
-    text: str, tokens: list[Token], protected: Sequence[tuple[int, int]] = ()
+    text: str, spans: list[tuple[int, int]], words: list[str],
+    protected: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int]]:
     """Sentences as [lo, hi) token index ranges: cut at line breaks and after sentence-final
     punctuation, never inside a `protected` (start, end) character span."""
     inside = sorted(protected)
     pstarts = [s for s, _ in inside]
-
-    def in_entity(offset: int) -> bool:
-        k = bisect_right(pstarts, offset - 1) - 1
-        return k >= 0 and inside[k][0] < offset < inside[k][1]
-
     ranges: list[tuple[int, int]] = []
     lo = 0
-    for i in range(len(tokens) - 1):
-        tok, nxt = tokens[i], tokens[i + 1]
-        ends = "\n" in text[tok.end : nxt.start] or (
-            (tok.text in SENT_END or tok.text in CLOSERS) and _is_boundary(tokens, i, text)
-        )
-        if ends and not in_entity(nxt.start):
-            ranges.append((lo, i + 1))
-            lo = i + 1
-    if lo < len(tokens):
-        ranges.append((lo, len(tokens)))
+    last = len(spans) - 1
+    for i in range(last):
+        end, nxt = spans[i][1], spans[i + 1][0]
+        if nxt == end:  # attached tokens never end a sentence
+            continue
+        if "\n" in text[end:nxt]:
+            pass
+        elif words[i] in SENT_END or words[i] in CLOSERS:
+            first = words[i + 1][0]
+            if not (first.isupper() or first.isdigit() or first in OPENERS):
+                continue
+            j = i  # the sentence-final mark, before any closing quotes/brackets
+            while j > 0 and words[j] in CLOSERS and spans[j - 1][1] == spans[j][0]:
+                j -= 1
+            if words[j] not in SENT_END:
+                continue
+            if words[j] == "." and j > 0 and spans[j - 1][1] == spans[j][0]:
+                word = words[j - 1]
+                if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                    continue
+        else:
+            continue
+        if inside:  # never inside an entity
+            k = bisect_right(pstarts, nxt - 1) - 1
+            if k >= 0 and inside[k][0] < nxt < inside[k][1]:
+                continue
+        ranges.append((lo, i + 1))
+        lo = i + 1
+    if lo < len(spans):
+        ranges.append((lo, len(spans)))
     return ranges
 
 
 def ner_doc(text: str, entities: Sequence[tuple[int, int, str]]) -> NerDoc:
     """Sentences of tokens with IOB2 tags from gold entity (start, end, label) spans."""
     kept, dropped = resolve_overlaps(entities)
-    cuts = [o for s, e, _ in kept for o in (s, e)]
-    tokens = tokenize(text, cuts)
-    tags = ["O"] * len(tokens)
-    starts = [t.start for t in tokens]
-    for s, e, label in kept:
-        lo, hi = bisect_left(starts, s), bisect_left(starts, e)
-        covered = [k for k in range(lo, hi) if tokens[k].end <= e]
-        if not covered:  # e.g. an entity over whitespace only
-            dropped += 1
-            continue
-        tags[covered[0]] = f"B-{label}"
-        for k in covered[1:]:
-            tags[k] = f"I-{label}"
+    spans = token_spans(text, [o for s, e, _ in kept for o in (s, e)])
+    words = [text[s:e] for s, e in spans]
+    tags = ["O"] * len(spans)
+    if kept:
+        starts = [s for s, _ in spans]
+        for s, e, label in kept:
+            lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+            covered = [k for k in range(lo, hi) if spans[k][1] <= e]
+            if not covered:  # e.g. an entity over whitespace only
+                dropped += 1
+                continue
+            tags[covered[0]] = f"B-{label}"
+            for k in covered[1:]:
+                tags[k] = f"I-{label}"
     sentences = tuple(
-        Sentence(tuple(t.text for t in tokens[lo:hi]), tuple(tags[lo:hi]))
-        for lo, hi in split_sentences(text, tokens, [(s, e) for s, e, _ in kept])
+        Sentence(tuple(words[lo:hi]), tuple(tags[lo:hi]))
+        for lo, hi in split_sentences(text, spans, words, [(s, e) for s, e, _ in kept])
     )
-    return NerDoc(sentences, len(tokens), dropped)
+    return NerDoc(sentences, len(spans), dropped)

@@ -55,6 +55,17 @@ _JS_CHAR_BOX = """
 }
 """
 
+# Bring rendered lines first..last into view (centred when they fit).
+_JS_SCROLL_TO_LINES = """
+([first, last]) => {
+  const lines = document.querySelectorAll('.lsf-richtext__line');
+  const a = lines[first], b = lines[last];
+  const top = a.getBoundingClientRect().top, bottom = b.getBoundingClientRect().bottom;
+  if (top >= 80 && bottom <= window.innerHeight - 80) return;
+  a.scrollIntoView({block: bottom - top < window.innerHeight / 2 ? 'center' : 'start'});
+}
+"""
+
 # Every region as the page shows it: the spans of one region share a class
 # `htx-highlight-<id>-<n>`; the first holds data-start, the last data-end/data-index/data-label.
 _JS_REGIONS = """
@@ -119,11 +130,20 @@ class LabelingPage:
         self.page.locator(".lsf-label").first.wait_for(timeout=30_000)
         self.text = text
         # The page must show the task text line for line (LS renders each "\n" as a line).
-        rendered = self.page.evaluate(
-            "() => [...document.querySelectorAll('.lsf-richtext__line')].map(l => l.textContent)"
-        )
-        assert "\n".join(rendered) == text, (
-            f"task {task_id}: the labeling page renders {rendered!r}, not the task text"
+        # The editor may re-mount once after loading the task, so poll before judging.
+        def rendered() -> list[str]:
+            return self.page.evaluate(
+                "() => [...document.querySelectorAll('.lsf-richtext__line')]"
+                ".map(l => l.textContent)"
+            )
+
+        try:
+            self._wait_for(lambda: "\n".join(rendered()) == text, timeout=15)
+        except AssertionError:
+            pass
+        shown = rendered()
+        assert "\n".join(shown) == text, (
+            f"task {task_id}: the labeling page renders {shown!r}, not the task text"
         )
 
     # --- regions -----------------------------------------------------------------------------
@@ -146,8 +166,15 @@ class LabelingPage:
         assert self.text[start] not in "\n" and self.text[end - 1] != "\n", (
             "a selection cannot start or end on a line break"
         )
+        # Scroll like a person would, so that the whole span is on screen before the drag.
+        first, last = _line_position(self.text, start)[0], _line_position(self.text, end)[0]
+        self.page.evaluate(_JS_SCROLL_TO_LINES, [first, last])
         a = self._char_box(start, "start")
         b = self._char_box(end, "end")
+        height = self.page.viewport_size["height"] if self.page.viewport_size else 10**6
+        assert 0 <= a["top"] and b["bottom"] <= height, (
+            f"span [{start}:{end}] does not fit on one screen; the page object cannot drag it"
+        )
         # Just inside the first character's left edge and the last one's right edge: the caret
         # lands before the first and after the last character.
         x0, y0 = a["left"] + 1, (a["top"] + a["bottom"]) / 2
@@ -160,7 +187,8 @@ class LabelingPage:
         mouse.up()
 
     def label_chip(self, label: str):
-        text = self.page.locator(".lsf-label__text", has_text=re.compile(rf"^{re.escape(label)}$"))
+        exact = re.compile(rf"^{re.escape(label)}$")
+        text = self.page.locator(".lsf-label__text", has_text=exact)
         return self.page.locator(".lsf-label").filter(has=text).first
 
     def add_region(self, label: str, start: int, end: int) -> Region:
@@ -181,24 +209,46 @@ class LabelingPage:
         return region
 
     def find(self, label: str, start: int, end: int) -> Region:
-        hits = [r for r in self.regions() if (r.label, r.start, r.end) == (label, start, end)]
-        assert len(hits) == 1, f"{label} [{start}:{end}] is on the page {len(hits)} times"
-        return hits[0]
+        """The one region with this label and span (waits: a reopened task renders its
+        annotation's highlights a moment after the text)."""
+        def hits() -> list[Region]:
+            return [r for r in self.regions() if (r.label, r.start, r.end) == (label, start, end)]
+
+        try:
+            found = self._wait_for(hits)
+        except AssertionError:
+            found = []
+        assert len(found) == 1, f"{label} [{start}:{end}] is on the page {len(found)} times"
+        return found[0]
 
     def select_region(self, region: Region) -> None:
-        """Click the region's entry in the Regions list (nested highlights make text clicks ambiguous)."""
+        """Click the region's entry in the Regions list (a click on nested highlights in the
+        text would be ambiguous)."""
         # The Info panel names the selected region. Clicking an entry that is already selected
         # would unselect it, so only click when another (or no) region is selected.
         head = self.page.locator(".lsf-info .lsf-detailed-region__head")
         if head.count() == 1 and region.id in head.inner_text():
             return
         self.open_side_tab("Regions")
-        self._outliner_item(region).click()
+        item = self._outliner_item(region)
+        if item.count():
+            item.click()
+        else:
+            # Long region lists are virtualised (only visible entries exist): click the
+            # region in the text instead (Playwright scrolls it into view first).
+            self.page.locator(f".{region.css}").last.click()
         expect(head).to_contain_text(region.id)
 
     def unselect(self) -> None:
-        # Escape drops the region selection (and with it the per-region controls).
+        """Drop the region selection: clicking a label chip while a region is selected would
+        relabel that region instead of arming the label for a new one."""
+        selected = self.page.locator(".lsf-info .lsf-detailed-region")
+        if selected.count() == 0:
+            return
         self.page.keyboard.press("Escape")
+        if selected.count():
+            self.page.keyboard.press("u")  # LS's own "unselect region" hotkey
+        expect(selected).to_have_count(0)
 
     def set_choice(self, region: Region, value: str) -> None:
         """Tick a per-region choice (quote kind, realis) shown while `region` is selected."""
@@ -216,7 +266,8 @@ class LabelingPage:
         self.select_region(region)
         self.label_chip(label).click()
         changed = self._wait_for(
-            lambda: next((r for r in self.regions() if r.id == region.id and r.label == label), None)
+            lambda: next((r for r in self.regions() if (r.id, r.label) == (region.id, label)),
+                         None)
         )
         self.unselect()
         return changed
@@ -271,7 +322,8 @@ class LabelingPage:
 
     def _outliner_item(self, region: Region):
         return self.page.locator(".lsf-outliner-item").filter(
-            has=self.page.locator(".lsf-outliner-item__index", has_text=str(region.index))
+            has=self.page.locator(".lsf-outliner-item__index",
+                                  has_text=re.compile(rf"^{region.index}$"))
         ).filter(has=self.page.get_by_text(region.label, exact=True)).first
 
     def submit(self) -> None:
@@ -282,7 +334,9 @@ class LabelingPage:
         with self.page.expect_response(_is_annotation_save) as info:
             button.click()
         response = info.value
-        assert response.ok, f"saving the annotation failed: HTTP {response.status} {response.text()}"
+        assert response.ok, (
+            f"saving the annotation failed: HTTP {response.status} {response.text()}"
+        )
 
     def delete_annotation(self) -> None:
         """Delete the open annotation through its tab's menu (Delete Annotation, confirm)."""

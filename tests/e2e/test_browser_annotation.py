@@ -1,9 +1,9 @@
 """The annotator's path, end to end, in a real browser against the real Label Studio.
 
-push (the `peacetalks ls push` command) → a person labels in Label Studio's page with real mouse
-drags → `peacetalks ls pull` → annotations/ holds exactly what was selected → the release built
-from it has the same rows → an edit and a deletion in the browser → the next pull shows exactly
-those changes and nothing else.
+push (the `peacetalks ls push` command) → a person labels in Label Studio's page with
+real mouse drags → `peacetalks ls pull` → annotations/ holds exactly what was selected →
+the release built from it has the same rows → an edit and a deletion in the browser → the next pull shows
+exactly those changes and nothing else.
 
 The texts hold what broke offsets elsewhere: emoji, ZWJ sequences, flags, skin-tone modifiers,
 combining marks, CJK, and quotes running across paragraph breaks; several spans start right
@@ -13,19 +13,19 @@ after an astral character.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import datasets
 import pytest
-from labeling_page import LabelingPage, Region, _line_position
+from click.testing import CliRunner
+from labeling_page import LabelingPage, Region
 from ls_helpers import add_docs, make_doc, task_ids
 from release_fixtures import make_repo
 
+from peacetalks import ls_local
 from peacetalks.build import build_release
+from peacetalks.cli import cli
 from peacetalks.model import (
     DocumentAnnotations,
     Entity,
@@ -53,7 +53,6 @@ ENVOY = (
 )
 REJECTED = "Kallas 🇪🇪 criticised the plan.\n\nMoscow rejected it on Friday."
 DOCS = {"e2e-talks": TALKS, "e2e-envoy": ENVOY, "e2e-rejected": REJECTED}
-CLI = Path(sys.executable).with_name("peacetalks")
 
 
 def at(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
@@ -69,20 +68,21 @@ def span(text: str, region: Region) -> Span:
 
 
 def run_cli(repo: Path, server, project_title: str, *args: str) -> str:
-    """The real `peacetalks` command, in its own process, against the test server."""
+    """The real `peacetalks` command (click's test runner, in process: a fresh interpreter would
+    spend ~10 s importing label_studio_sdk on a loaded CI machine), against the test server."""
     env = {
-        **os.environ,
         "PEACETALKS_ROOT": str(repo),
         "PEACETALKS_LS_URL": server.base_url,
         "PEACETALKS_LS_TOKEN": server.api_key,
         "PEACETALKS_LS_EMAIL": server.email,
         "PEACETALKS_LS_PASSWORD": server.password,
-        "PEACETALKS_LS_PROJECT": project_title,
     }
-    done = subprocess.run([str(CLI), *args], cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=180)
-    assert done.returncode == 0, f"peacetalks {' '.join(args)} failed:\n{done.stdout}{done.stderr}"
-    return done.stdout
+    with pytest.MonkeyPatch.context() as mp:
+        # The project title is read from $PEACETALKS_LS_PROJECT when ls_local is imported.
+        mp.setattr(ls_local, "PROJECT_TITLE", project_title)
+        result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    assert result.exit_code == 0, f"peacetalks {' '.join(args)} failed:\n{result.output}"
+    return result.output
 
 
 # --- what a person does on each task ------------------------------------------------------
@@ -183,11 +183,19 @@ def release_rows(out: Path, cache: Path) -> dict[str, list[dict]]:
         ds = datasets.load_dataset(str(out), config, cache_dir=str(cache))
         rows[config] = []
         for split in ds.values():
-            names = {k: f for k, f in split.features.items() if isinstance(f, datasets.ClassLabel)}
-            for row in split:
-                rows[config].append({k: names[k].int2str(v) if k in names else v
-                                     for k, v in row.items()})
+            rows[config].extend(_names(row, split.features) for row in split)
     return rows
+
+
+def _names(value, feature):
+    """Decode ClassLabel ids to names, also inside lists of structs (event argument roles)."""
+    if isinstance(feature, datasets.ClassLabel):
+        return None if value is None else feature.int2str(value)
+    if isinstance(feature, dict):
+        return {k: _names(value[k], f) for k, f in feature.items()}
+    if isinstance(feature, (datasets.List, datasets.LargeList, datasets.Sequence)):
+        return [_names(v, feature.feature) for v in value]
+    return value
 
 
 def expected_release(doc_id: str, layers: Layers) -> dict[str, list[tuple]]:
@@ -215,17 +223,9 @@ def actual_release(rows: dict[str, list[dict]], doc_id: str) -> dict[str, list[t
                          for r in mine["quotes"]),
         "events": sorted((r["doc_id"], r["id"], r["start"], r["end"], r["text"], r["type"],
                           r["realis"], tuple(sorted((a["role"], a["entity_id"], a["text"])
-                                                    for a in _arguments(r["arguments"]))))
+                                                    for a in r["arguments"])))
                          for r in mine["events"]),
     }
-
-
-def _arguments(value) -> list[dict]:
-    # datasets may hand a List(struct) back as a dict of lists; accept both shapes.
-    if isinstance(value, dict):
-        keys = list(value)
-        return [dict(zip(keys, vals)) for vals in zip(*value.values())]
-    return list(value)
 
 
 # --- the test ---------------------------------------------------------------------------------
@@ -241,6 +241,8 @@ def test_annotator_labels_in_the_browser_and_pull_and_release_see_it(
         now = time.perf_counter()
         timings[name] = round(now - clock, 1)
         clock = now
+        with capsys.disabled():  # progress in the CI log even when a later step fails
+            print(f"\n[browser e2e] {name}: {timings[name]} s", flush=True)
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
@@ -326,11 +328,3 @@ def test_annotator_labels_in_the_browser_and_pull_and_release_see_it(
     with capsys.disabled():
         print(f"\nbrowser e2e timings (s): {json.dumps(timings)}")
 
-
-def test_line_position_counts_utf16_units_per_rendered_line():
-    # The page object's only arithmetic: code points in, (line, UTF-16 offset) out.
-    text = "a🇺🇦b\n\nJose\u0301 李辉 👨‍👩‍👧‍👦x"
-    assert _line_position(text, 0) == (0, 0)
-    assert _line_position(text, 3) == (0, 4)  # after one flag = two astral code points
-    assert _line_position(text, text.index("J")) == (2, 0)
-    assert _line_position(text, text.index("x")) == (2, len("Jose\u0301 李辉 👨‍👩‍👧‍👦".encode("utf-16-le")) // 2)

@@ -21,6 +21,24 @@ def ls_group() -> None:
 
 
 @ls_group.command()
+def setup() -> None:
+    """Install Label Studio into its own cached virtualenv and prepare an empty database.
+
+    Idempotent; the venv is keyed by the hash of the pinned requirements
+    (~/.cache/peacetalks/label-studio-<hash>, or $PEACETALKS_LS_VENV).
+
+    \b
+    Example:
+      peacetalks ls setup
+    """
+    from ..ls_server import ensure_db_template, ensure_server_venv
+
+    exe = ensure_server_venv()
+    ensure_db_template(exe)
+    click.echo(f"Label Studio ready: {exe}")
+
+
+@ls_group.command()
 @click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
 def serve(port: int | None) -> None:
     """Start Label Studio (own venv, 127.0.0.1, offline) and create/update the project.
