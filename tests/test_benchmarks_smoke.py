@@ -116,6 +116,7 @@ def _fault_repo(tmp_path: Path):
     def doc_faults(d):
         d["date"] = "2025-02-31"
         d["text_sha256"] = "0" * 64
+        d["text"] += "\n\nMOST POPULAR STORIES"  # a boilerplate marker (whole line, any case)
 
     edit(repo.annotation_file(ids[0]), gold_faults)
     edit(repo.clean_dir / f"{ids[1]}.json", doc_faults)
@@ -135,7 +136,7 @@ def test_validate_anchor_flags_what_validate_flags(tmp_path, tax):
     assert want == {
         "entities.span-text", "entities.label", "entities.offsets", "quotes.speaker-ref",
         "quotes.cue-text", "events.realis", "event_arguments.role", "documents.date",
-        "documents.text-sha256", "annotations.anchor", "annotations.status",
+        "documents.text-sha256", "documents.boilerplate", "annotations.anchor", "annotations.status",
         "annotations.missing",
     }
 

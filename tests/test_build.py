@@ -4,7 +4,6 @@ incremental, honest when nothing is annotated, and its self-verification catches
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from pathlib import Path
 

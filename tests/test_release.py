@@ -3,9 +3,7 @@ generated CHANGELOG; splits frozen across releases; an older tag loads from a gi
 
 from __future__ import annotations
 
-import json
 import subprocess
-from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -142,6 +140,24 @@ def test_metadata_fix_is_a_patch_and_validation_failure_refuses(tmp_path):
         release(repo, "patch", dataset)
     assert git(dataset, "tag", "--list").split() == ["v1.0.0", "v1.0.1"]
     assert read_dataset_version(repo) == "1.0.1"
+
+
+def test_schema_break_requires_a_major_bump(tmp_path):
+    repo = make_corpus(tmp_path, 6)
+    dataset = tmp_path / "dataset"
+    release(repo, "minor", dataset)
+    tax = repo.taxonomy_file.read_text()
+    assert "  NEGATED:\n" in tax  # the fixture data never uses it; removing it is still breaking
+    head, rest = tax.split("  NEGATED:\n", 1)
+    rest = rest.split("\n", 2)[2]  # drop its description and example lines
+    repo.taxonomy_file.write_text(head.replace("schema_version: 1.0.0", "schema_version: 2.0.0") + rest)
+    with pytest.raises(ReleaseError, match=r"a major schema change requires --bump major"):
+        release(repo, "minor", dataset)
+    assert git(dataset, "tag", "--list").split() == ["v0.1.0"]
+    # the schema's own version must say so too
+    repo.taxonomy_file.write_text(head + rest)
+    with pytest.raises(ReleaseError, match="schema_version 1.0.0 is too low for a major change"):
+        release(repo, "major", dataset)
 
 
 def test_refuses_a_foreign_or_dirty_dataset_repository(tmp_path):

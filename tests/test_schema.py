@@ -222,9 +222,8 @@ def test_guidelines_mention_only_known_labels(tax):
 def test_labeling_config_passes_the_sdk_parser(tax, arts):
     li = LabelInterface(arts["labeling_config.xml"])
     li.validate()  # raises on schema, name or toName errors
-    assert set(li.controls.keys() if isinstance(li.controls, dict) else
-               [c.name for c in li.controls]) == {"entity", "attribution", "event", "quote_kind",
-                                                  "realis"}
+    assert {c.name for c in li.controls} == {"entity", "attribution", "event", "quote_kind",
+                                            "realis"}
     assert li.get_control("entity").labels == tax.entity_labels
     assert li.get_control("attribution").labels == [tax.quote_label, tax.cue_label]
     assert li.get_control("event").labels == tax.event_type_names
@@ -233,8 +232,10 @@ def test_labeling_config_passes_the_sdk_parser(tax, arts):
     assert li.get_control("quote_kind").attr["perRegion"] == "true"
     assert li.get_control("quote_kind").attr["whenLabelValue"] == tax.quote_label
     assert li.get_control("realis").attr["whenTagName"] == "event"
-    assert [o.name for o in li.get_object("text").__class__.__mro__][:0] == []
     assert li.get_object("text").value == "$text"
+    assert type(li.get_object("text")).__name__ == "TextTag"
+    for name in ("entity", "attribution", "event", "quote_kind", "realis"):
+        assert li.get_control(name).to_name == ["text"]
 
 
 def _region(rid: str, control: str, start: int, end: int, text: str, label: str) -> dict:
@@ -353,14 +354,70 @@ def _normalise(s: str) -> str:
             .replace("\u201c", '"').replace("\u201d", '"'))
 
 
-def test_every_example_occurs_in_the_corpus(tax):
+def _corpus_texts() -> list[str]:
     clean = sorted((ROOT / "corpus" / "clean").glob("*.json"))
     if clean:
         texts = [_normalise(json.loads(p.read_text())["text"]) for p in clean]
     else:
         texts = [_normalise(p.read_text(errors="replace"))
                  for p in sorted((ROOT / "corpus" / "raw").glob("*")) if p.suffix != ".json"]
-    assert texts, "no corpus texts to check the taxonomy examples against"
+    assert texts, "no corpus texts to check the examples against"
+    return texts
+
+
+def test_every_example_occurs_in_the_corpus(tax):
+    texts = _corpus_texts()
     missing = [f"{s}.{x.name}: {x.example!r}" for s, labels in tax.sections() for x in labels
                if not any(x.example in t for t in texts)]
     assert missing == []
+
+
+def test_guideline_excerpts_are_quoted_from_the_corpus():
+    """Every example sentence in the manual (a code span with spaces, 20+ characters) occurs in a
+    corpus text; "..." marks an omission. Whitespace and curly quotes are normalised."""
+    texts = [" ".join(t.split()) for t in _corpus_texts()]
+    guide = (ROOT / "annotations" / "GUIDELINES.md").read_text()
+    prose = guide[: guide.index(GUIDE_BEGIN)]
+    excerpts = [m for m in re.findall(r"`([^`]*)`", prose) if len(m) >= 20 and " " in m]
+    assert len(excerpts) >= 15
+    missing = []
+    for excerpt in excerpts:
+        parts = [" ".join(_normalise(p).split()) for p in excerpt.split("...")]
+        if not all(any(p in t for t in texts) for p in parts if p):
+            missing.append(excerpt)
+    assert missing == []
+
+
+def test_cli_generate_and_check(tmp_repo: Repo):
+    from click.testing import CliRunner
+
+    from peacetalks.cli import cli
+
+    runner = CliRunner()
+    res = runner.invoke(cli, ["schema", "check"])
+    assert res.exit_code == 1 and "stale: schema/generated/labeling_config.xml" in res.output
+    res = runner.invoke(cli, ["schema", "generate"])
+    assert res.exit_code == 0 and "wrote annotations/GUIDELINES.md" in res.output
+    res = runner.invoke(cli, ["schema", "check"])
+    assert res.exit_code == 0, res.output
+
+    # A broken taxonomy is one clean error line, nothing written.
+    before = (tmp_repo.generated_dir / "labeling_config.xml").read_text()
+    tmp_repo.taxonomy_file.write_text(
+        tmp_repo.taxonomy_file.read_text().replace("  PERSON:", "  PERSON<b>:", 1))
+    res = runner.invoke(cli, ["schema", "generate"])
+    assert res.exit_code == 1 and "invalid name" in res.output and "Traceback" not in res.output
+    assert (tmp_repo.generated_dir / "labeling_config.xml").read_text() == before
+    for command in (["schema", "--help"], ["schema", "generate", "--help"],
+                    ["schema", "check", "--help"], ["schema", "diff", "--help"]):
+        assert "Example:" in runner.invoke(cli, command).output
+
+
+def test_guidelines_name_the_hotkeys_the_page_uses(tax):
+    keys = assign_hotkeys(tax)
+    guide = (ROOT / "annotations" / "GUIDELINES.md").read_text()
+    n = len(tax.entity_labels)
+    assert [keys[("entity", x)] for x in tax.entity_labels] == [str(i + 1) for i in range(n)]
+    assert f"keys `1`–`{n}`" in guide
+    assert f"`{tax.quote_label}` (key `{keys[('attribution', tax.quote_label)]}`)" in guide
+    assert f"`{tax.cue_label}` (key `{keys[('attribution', tax.cue_label)]}`)" in guide

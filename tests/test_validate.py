@@ -150,3 +150,29 @@ def test_ci_workflow_runs_make_test_and_keeps_reports():
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact"))
     assert upload["with"]["path"].rstrip("/") == ".peacetalks/reports" and upload["if"] == "always()"
     assert "peacetalks validate" in (ROOT / "Makefile").read_text()
+
+
+def test_validate_tables_in_memory(tmp_path):
+    """The entry point the benchmark times: tables built in memory, no files read."""
+    from peacetalks.model import sha256_text
+    from peacetalks.tables import Tables, empty, from_columns
+    from peacetalks.taxonomy import load_taxonomy
+    from peacetalks.validate import validate_tables
+
+    tax = load_taxonomy(ROOT / "schema" / "taxonomy.yaml")
+    text = "Peskov said talks were difficult."
+    docs = from_columns("documents", {
+        "doc_id": ["a"], "file": ["mem"], "title": ["t"], "text": [text],
+        "text_sha256": [sha256_text(text)], "date": ["2025-05-16"], "language": ["en"],
+        "raw_sha256": ["0" * 64], "cleaner_version": ["1"]})
+    ents = from_columns("entities", {
+        "doc_id": ["a", "a"], "file": ["mem", "mem"], "layer": ["gold", "gold"], "id": ["e1", "e2"],
+        "start": [0, 12], "end": [6, 99], "text": ["Peskov", "talks"], "label": ["PERSON", "EVENT"]})
+    tables = Tables(documents=docs, entities=ents, quotes=empty("quotes"), events=empty("events"),
+                    event_arguments=empty("event_arguments"),
+                    splits=from_columns("splits", {"doc_id": ["a"], "file": ["mem"], "split": ["train"]}),
+                    clusters=empty("clusters"), annotations=empty("annotations"), origin="release")
+    report = validate_tables(tables, tax, ROOT / "validation", tmp_path / "work", data_docs=False)
+    assert [(i.check_id, i.where) for i in report.incidents] == [
+        ("entities.offsets", "mem: gold entity e2 [12:99]")]
+    assert "<= 33 (the text length)" in report.incidents[0].message

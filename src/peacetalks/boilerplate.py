@@ -39,7 +39,31 @@ from .boilerplate_rules import (  # the rule data; the logic is here
     _LONG_PHRASES,
     _TAIL_FAMILIES,
     _CREDIT_HINTS,
+    _GATES,
+    _FOLDS_TO_ASCII,
 )
+
+
+def _rule(reason: str, max_words: int, pattern: re.Pattern[str]) -> tuple:
+    icase = bool(pattern.flags & re.IGNORECASE) or "(?i" in pattern.pattern
+    return (reason, reason.split("~")[0], max_words, pattern, _GATES.get(reason), icase,
+            _TRIGGERS.get(reason), reason in _NOT_IN_SENTENCES)
+
+
+# FAMILIES with everything a unit's check needs, precomputed: (reason, reported reason, max words,
+# regex, literal gate, case-insensitive?, trigger words, not in sentences?).
+_RULES = tuple(_rule(*family) for family in FAMILIES)
+_TAIL_RULES = tuple(r for r in _RULES if r[0] in _TAIL_FAMILIES)
+_BIO_HEAD = (" is ", " was ", " covers ", " has been ")
+
+
+def _gated_out(gate: tuple[str, ...] | None, icase: bool, text: str, lower: str, exact: bool) -> bool:
+    """True when the family's regex cannot match: none of its gate literals occurs."""
+    if gate is None:
+        return False
+    if icase:
+        return exact and not any(map(lower.__contains__, gate))
+    return not any(map(text.__contains__, gate))
 
 
 def is_terminal(text: str) -> bool:
@@ -49,8 +73,9 @@ def is_terminal(text: str) -> bool:
 
 def _long_unit_reason(text: str, n_words: int, sentence: bool) -> str | None:
     lower = text.lower()
+    has = lower.__contains__
     for reason, max_words, phrases in _LONG_PHRASES:
-        if n_words <= max_words and any(p in lower for p in phrases):
+        if n_words <= max_words and any(map(has, phrases)):
             return reason
     # Caption credit tails and scene captions are recognised on the last sentence only; the bio
     # pattern is anchored at the start, so its head is enough.
@@ -58,20 +83,28 @@ def _long_unit_reason(text: str, n_words: int, sentence: bool) -> str | None:
     tail = text[cut + 2 :] if cut >= 0 else text
     tail = tail[-300:]
     tail_lower = tail.lower()
-    for reason, max_words, pattern in FAMILIES:
-        if reason not in _TAIL_FAMILIES or n_words > max_words:
+    exact = text.isascii() or not _FOLDS_TO_ASCII.search(text)
+    for reason, reported, max_words, pattern, gate, icase, _, _ in _TAIL_RULES:
+        if n_words > max_words:
             continue
-        if reason == "caption" and not any(k in tail_lower for k in _CREDIT_HINTS):
-            continue
-        if reason == "caption~scene" and not _YEAR_TAIL.search(text[-12:]):
-            continue
-        if reason == "bio" and not any(k in text[:80] for k in (" is ", " was ", " covers ", " has been ")):
-            continue
-        if pattern.search(text[:160] if reason == "bio" else tail):
-            return reason.split("~")[0]
+        if reason == "caption":
+            if not any(map(tail_lower.__contains__, _CREDIT_HINTS)) or _gated_out(gate, icase, tail, tail_lower, exact):
+                continue
+            subject = tail
+        elif reason == "caption~scene":
+            if not _YEAR_TAIL.search(text[-12:]):
+                continue
+            subject = tail
+        else:  # bio
+            head = text[:80]
+            if not any(map(head.__contains__, _BIO_HEAD)):
+                continue
+            subject = text[:160]
+            if _gated_out(gate, icase, subject, subject.lower() if icase else subject, exact):
+                continue
+        if pattern.search(subject):
+            return reported
     return None
-
-
 
 
 def unit_reason(text: str, n_words: int) -> str | None:
@@ -81,18 +114,23 @@ def unit_reason(text: str, n_words: int) -> str | None:
     sentence = n_words >= 7 and is_terminal(text)
     if n_words > LONG_UNIT_WORDS:
         return _long_unit_reason(text, n_words, sentence) or _foreign(text)
-    tokens = frozenset(_TOKENS.findall(text.lower())) if len(text) > _ALWAYS_CHECK else None
-    for reason, max_words, pattern in FAMILIES:
-        if n_words > max_words or (sentence and reason in _NOT_IN_SENTENCES):
+    lower = text.lower()
+    tokens = frozenset(_TOKENS.findall(lower)) if len(text) > _ALWAYS_CHECK else None
+    exact: bool | None = None  # may the literal gates be used? (computed when first needed)
+    for reason, reported, max_words, pattern, gate, icase, triggers, not_in_sentences in _RULES:
+        if n_words > max_words or (sentence and not_in_sentences):
             continue
-        if tokens is not None:
-            triggers = _TRIGGERS.get(reason)
-            if triggers is not None and triggers.isdisjoint(tokens):
-                continue
+        if tokens is not None and triggers is not None and triggers.isdisjoint(tokens):
+            continue
         if reason == "caption~scene" and not _YEAR_TAIL.search(text[-12:]):
             continue
+        if gate is not None:
+            if exact is None:
+                exact = text.isascii() or not _FOLDS_TO_ASCII.search(text)
+            if _gated_out(gate, icase, text, lower, exact):
+                continue
         if pattern.search(text):
-            return reason.split("~")[0]
+            return reported
     if n_words <= 12:
         letters = _WORD.findall(text)
         lower = [w.lower() for w in letters]

@@ -169,6 +169,43 @@ _TRIGGERS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
                "additional contributed",
 }.items()}
 _TOKENS = re.compile(r"\w+|[^\w\s]")
+
+# Literal gates (speed, exact): for each family, substrings one of which EVERY match of its regex
+# contains, read off the regex's alternatives (lower case; a literal space stands for the regex's
+# literal space). A unit that contains none of them cannot match, so the regex (and the
+# tokenising for the trigger words above) is skipped. Case-insensitive families are gated on the
+# lower-cased unit, which is exact unless the unit holds one of the four non-ASCII characters that
+# `re.IGNORECASE` equates with an ASCII letter (`_FOLDS_TO_ASCII`): then the gate is not used.
+# Families without a gate (anchored at the line start, or rare) are cheap already.
+_GATES: dict[str, tuple[str, ...]] = {
+    "consent": ("cookie", "by continuing", "by using", "your privacy", "manage ", "accept", "reject",
+                "allow", "decline", "consent preferences", "personal data"),
+    "error-page": ("4", "5", "page ", "sorry", "oops", "error", "access denied", "forbidden",
+                   "not found", "javascript", "your browser", "robot", "human", "please "),
+    "legal": ("disclaimer", "all rights reserved", "warrant", "©", "(c)", "copyright", "may not be",
+              "reproduction", "redistribution", "republication", "republishing", "terms ", "privacy ",
+              "licence ", "license ", "icp", "许可证", "备案", "unauthori", "expressed", "does not ",
+              "no responsibility", "no liability", "purposes only", "advice", "content ",
+              "our standards", "trust principles", "this article is more than"),
+    "contact": ("line", "call us", "contact us", "email us", "write to us", "customer service", "tel",
+                "phone", "fax", "mob", "mail", "@"),
+    "comments": ("comment", "leave a ", "join the "),
+    "subscription": ("subscribe", "newsletter", "download ", "get ", "free trial", "already ",
+                     "unlimited access", "journalism", "become a ", "notifications", "inbox", "alerts",
+                     "follow ", "good ", "need to know", "browser", "receiving this", "manage ",
+                     "forwarded this"),
+    "promo": ("sign ", "register ", "follow us", "join ", "log", "account", "click here", "tap here"),
+    "caption": ("(", "photo", "image", "picture", "illustration", "graphic", "video", ":", "pose",
+                "pictured", "seen ", "purchase licensing rights", "/", "via", "credit", "courtesy", "©"),
+    "bio": ("correspondent", "reporter", "editor", "writer", "journalist", "columnist", "contributor",
+            "bureau chief", "producer", "covers", "him at", "her at", "them at", "author at"),
+    "byline": ("by", ":", "staff ", "correspondent", "reporter", "editor"),
+    "credits": ("by", "contributed"),
+    "timestamp": ("published", "updated", "posted", "modified", "date", "read", "ago", ":"),
+}
+# The characters other than A-Z that `re.IGNORECASE` matches against ASCII letters (found by
+# testing every code point: İ ı ſ and the Kelvin sign).
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _ALWAYS_CHECK = 0  # every unit is gated: even 100-char lines cost ~10 µs per family
 _YEAR_TAIL = re.compile(r"\d{4}\W*$")
 

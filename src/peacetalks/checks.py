@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .model import Incident, Severity
-from .tables import GOLD, LAYER_NAMES, Tables, ref_keys
+from .tables import GOLD, LAYER_NAMES, Tables
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,12 @@ _register("documents.text-sha256", "error", "gx:documents", "A document's text_s
 _register("documents.date", "error", "gx:documents", "A document's date is neither null nor a valid ISO date YYYY-MM-DD.")
 _register("documents.boilerplate", "error", "plain", "Cleaned text still contains a known boilerplate marker (cookie/consent banner, error page, legal disclaimer, link list heading, hotline, licence number).")
 # Span layers.
-for _t, _what in (("entities", "entity"), ("quotes", "quote"), ("events", "event trigger")):
+for _t, _a, _what, _fields in (("entities", "An", "entity", "label"), ("quotes", "A", "quote", "kind"),
+                               ("events", "An", "event trigger", "type, realis")):
     _register(f"{_t}.id-unique", "error", f"gx:{_t}", f"Two {_what} spans share an id within one document and layer (gold or one annotator pass).")
-    _register(f"{_t}.not-null", "error", f"gx:{_t}", f"A {_what} lacks a required field (id, start, end, text, or its label/kind/type/realis).")
-    _register(f"{_t}.offsets", "error", f"gx:{_t}", f"A {_what} span is not 0 <= start < end <= len(text) of its document.")
-    _register(f"{_t}.span-text", "error", f"gx:{_t}", f"A {_what}'s stored text is not text[start:end] of its document.")
+    _register(f"{_t}.not-null", "error", f"gx:{_t}", f"{_a} {_what} lacks a required field (id, start, end, text, {_fields}).")
+    _register(f"{_t}.offsets", "error", f"gx:{_t}", f"{_a} {_what} span is not 0 <= start < end <= len(text) of its document.")
+    _register(f"{_t}.span-text", "error", f"gx:{_t}", f"{_a} {_what}'s stored text is not text[start:end] of its document.")
 _register("entities.label", "error", "gx:entities", "An entity label is not one of the taxonomy's entity labels.")
 _register("quotes.kind", "error", "gx:quotes", "A quote kind is not one of the taxonomy's quote kinds.")
 _register("quotes.cue-offsets", "error", "gx:quotes", "A quote's cue span is not 0 <= start < end <= len(text).")
@@ -147,21 +148,21 @@ def check_boilerplate(t: Tables) -> list[Incident]:
     return out
 
 
-def _dangling(table: pa.Table, entities: pa.Table, ref_col: str) -> pa.Array:
-    """Rows whose `ref_col` is set but names no entity of the same document and layer."""
-    found = pc.is_in(ref_keys(table, ref_col), value_set=ref_keys(entities, "id"))
-    return pc.and_(pc.is_valid(table[ref_col]), pc.invert(pc.fill_null(found, False)))
+def _dangling(table: pa.Table, ref_col: str, row_col: str) -> pa.Array:
+    """Rows whose `ref_col` is set but names no entity of the same document and layer
+    (`row_col`, the referenced entity's row, is derived by tables.add_derived_columns)."""
+    return pc.and_(pc.is_valid(table[ref_col]), pc.is_null(table[row_col]))
 
 
 def check_references(t: Tables) -> list[Incident]:
     out: list[Incident] = []
-    rows = _rows(t.quotes, _dangling(t.quotes, t.entities, "speaker"),
+    rows = _rows(t.quotes, _dangling(t.quotes, "speaker", "speaker_row"),
                  ["doc_id", "file", "layer", "id", "start", "end", "speaker"])
     out += capped("quotes.speaker-ref", rows, lambda r: _incident(
         "quotes.speaker-ref", r["doc_id"],
         f"{r['file']}: {layer_label(r['layer'])} quote {r['id']} [{r['start']}:{r['end']}]",
         f"speaker {r['speaker']!r} is not an entity of this document's {layer_label(r['layer'])} layer"))
-    rows = _rows(t.event_arguments, _dangling(t.event_arguments, t.entities, "entity_id"),
+    rows = _rows(t.event_arguments, _dangling(t.event_arguments, "entity_id", "entity_row"),
                  ["doc_id", "file", "layer", "event_id", "role", "entity_id"])
     out += capped("event_arguments.entity-ref", rows, lambda r: _incident(
         "event_arguments.entity-ref", r["doc_id"],

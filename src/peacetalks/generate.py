@@ -92,8 +92,10 @@ def annotations_json_schema(tax: Taxonomy) -> dict[str, Any]:
             }
         ),
     }
+    item_def = {"entities": "entity", "quotes": "quote", "events": "event"}
     layers = {
-        name: {"type": "array", "items": {"$ref": f"#/$defs/{name[:-1]}"}} for name in LAYER_NAMES
+        name: {"type": "array", "items": {"$ref": f"#/$defs/{item_def[name]}"}}
+        for name in LAYER_NAMES
     }
     defs["layers"] = _obj(layers)
     defs["pass"] = _obj(

@@ -28,8 +28,8 @@ TASK_KEYS = ("text", "title", "doc_id", "text_sha256")
 
 HOWTO = (
     "Pick a label (click it or press its key), then drag over the text. "
-    "To link a quote or an event: click its region, press Alt+R, click the speaker, cue or "
-    "argument region, then give the relation its name in the Relations list."
+    "To link a quote or an event: select its region, click Create Relation (Alt+R), click the "
+    "speaker, cue or argument region, then name the relation in the Relations tab."
 )
 
 # Colour families per group so a person tells the layers apart at a glance: cool colours for

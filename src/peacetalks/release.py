@@ -92,22 +92,15 @@ def _git(cwd: Path, *args: str) -> str:
 
 
 def _schema_diff(old: Taxonomy | None, new: Taxonomy) -> tuple[str | None, list[str]]:
-    """(required bump, human-readable changes) from the schema helper's diff."""
-    if old is None or old.to_dict() == new.to_dict():
+    """(required bump, human-readable changes): the schema stage owns what "breaking" means."""
+    if old is None:
         return None, []
-    try:
-        from .schema_diff import diff_taxonomies  # the schema stage owns what "breaking" means
-    except ImportError as exc:
-        raise ReleaseError("the taxonomy changed but peacetalks.schema_diff is not available "
-                           "to classify the change") from exc
+    from .schema_diff import diff_taxonomies
 
     d = diff_taxonomies(old, new)
-    bump = getattr(d, "bump", None) or getattr(d, "required_bump", None) or getattr(d, "level", None)
-    if bump is None and hasattr(d, "breaking"):
-        bump = "major" if d.breaking else ("minor" if getattr(d, "changes", None) else None)
-    changes = [str(c) for c in (getattr(d, "changes", None) or [])]
-    bump = None if bump in (None, "none", "") else str(bump)
-    return bump, changes
+    if d.version_problems:
+        raise ReleaseError("schema/taxonomy.yaml: " + "; ".join(d.version_problems))
+    return d.required_bump, [str(c) for c in d.changes]
 
 
 def diff_manifests(old: dict[str, Any] | None, new: dict[str, Any]) -> ReleaseDiff:

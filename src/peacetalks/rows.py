@@ -171,14 +171,14 @@ def document_rows(
     for config in ("entities", "quotes", "events"):
         rows[config] = [{"doc_id": doc.doc_id, **item} for item in layers[config]]
 
-    ner = ner_doc(doc.text, [(e.span.start, e.span.end, e.label) for e in gold.entities])
+    ner = ner_doc(doc.text, [(e.span.start, e.span.end, e.label) for e in gold.entities], codes.ner_tag)
     stats.tokens, stats.sentences, stats.ner_dropped = ner.n_tokens, len(ner.sentences), ner.dropped
     rows["ner"] = [
         {
             "id": f"{doc.doc_id}-{i:05d}",
             "doc_id": doc.doc_id,
             "tokens": list(s.tokens),
-            "ner_tags": [codes.ner_tag[t] for t in s.tags],
+            "ner_tags": list(s.tags),
         }
         for i, s in enumerate(ner.sentences)
     ]

@@ -289,9 +289,14 @@ def add_derived_columns(t: Tables, tax: Any = None) -> Tables:
     quotes = spans(t.quotes, (("start", "end", "span_text"), ("cue_start", "cue_end", "cue_span_text")))
     events = spans(t.events, (("start", "end", "span_text"),))
     known = None if tax is None else pa.array(tax.entity_labels, STR)
-    quotes = quotes.append_column("speaker_label", _referenced_label(entities, quotes, "speaker", known))
+    # Row of the referenced entity (same doc and layer), null when there is none: computed once
+    # here (hashing the entity keys is the expensive part) and read by the reference checks.
+    ent_keys = ref_keys(entities, "id") if (t.quotes.num_rows or t.event_arguments.num_rows) else None
+    quotes = quotes.append_column("speaker_row", _referenced_row(ent_keys, quotes, "speaker"))
+    quotes = quotes.append_column("speaker_label", _label(entities, quotes["speaker_row"], known))
     args = t.event_arguments
-    args = args.append_column("entity_label", _referenced_label(entities, args, "entity_id", known))
+    args = args.append_column("entity_row", _referenced_row(ent_keys, args, "entity_id"))
+    args = args.append_column("entity_label", _label(entities, args["entity_row"], known))
     role = args["role"]
     if tax is not None:
         role = pc.if_else(pc.is_in(role, value_set=pa.array(tax.role_names, STR)), role,
@@ -310,13 +315,15 @@ def ref_keys(table: pa.Table, id_column: str) -> pa.Array:
     return pc.binary_join_element_wise(table["doc_id"], table["layer"], table[id_column], sep)
 
 
-def _referenced_label(entities: pa.Table, table: pa.Table, ref_col: str,
-                      known: pa.Array | None) -> pa.Array:
-    """Label of the entity (same doc and layer) that `ref_col` names; null if none does (or if
-    its label is not in `known`)."""
-    ent_keys = ref_keys(entities, "id")
-    idx = pc.index_in(ref_keys(table, ref_col), value_set=ent_keys)
-    labels = pc.take(entities["label"], idx)
+def _referenced_row(ent_keys: pa.Array | None, table: pa.Table, ref_col: str) -> pa.Array:
+    if ent_keys is None or table.num_rows == 0:
+        return pa.nulls(table.num_rows, pa.int32())
+    return pc.index_in(ref_keys(table, ref_col), value_set=ent_keys)
+
+
+def _label(entities: pa.Table, rows: pa.ChunkedArray | pa.Array, known: pa.Array | None) -> pa.Array:
+    """Label of the entity at `rows` (null if none, or if its label is not in `known`)."""
+    labels = pc.take(entities["label"], rows)
     if known is not None:
         labels = pc.if_else(pc.is_in(labels, value_set=known), labels, pa.scalar(None, STR))
     return labels

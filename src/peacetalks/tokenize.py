@@ -29,6 +29,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
+from .features import OUTSIDE_TAG
+
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen lt col maj capt sgt cmdr adm rep sen gov pres sec amb st jr sr rev "
     "vol fig vs etc inc ltd co corp dept univ est approx "
@@ -62,7 +64,7 @@ class Token(NamedTuple):
 @dataclass(frozen=True)
 class Sentence:
     tokens: tuple[str, ...]
-    tags: tuple[str, ...]  # IOB2 tag names: "O", "B-<LABEL>", "I-<LABEL>"
+    tags: tuple  # IOB2 tag names ("O", "B-<LABEL>", "I-<LABEL>") or their class ids
 
 
 @dataclass(frozen=True)
@@ -179,12 +181,15 @@ def split_sentences(
     return ranges
 
 
-def ner_doc(text: str, entities: Sequence[tuple[int, int, str]]) -> NerDoc:
-    """Sentences of tokens with IOB2 tags from gold entity (start, end, label) spans."""
+def ner_doc(
+    text: str, entities: Sequence[tuple[int, int, str]], encode: dict[str, int] | None = None
+) -> NerDoc:
+    """Sentences of tokens with IOB2 tags from gold entity (start, end, label) spans; with
+    `encode` (tag name -> class id) the tags are class ids instead of names."""
     kept, dropped = resolve_overlaps(entities)
     spans = token_spans(text, [o for s, e, _ in kept for o in (s, e)])
     words = [text[s:e] for s, e in spans]
-    tags = ["O"] * len(spans)
+    tags: list = [OUTSIDE_TAG if encode is None else encode[OUTSIDE_TAG]] * len(spans)
     if kept:
         starts = [s for s, _ in spans]
         for s, e, label in kept:
@@ -193,9 +198,10 @@ def ner_doc(text: str, entities: Sequence[tuple[int, int, str]]) -> NerDoc:
             if not covered:  # e.g. an entity over whitespace only
                 dropped += 1
                 continue
-            tags[covered[0]] = f"B-{label}"
+            b, i = f"B-{label}", f"I-{label}"
+            tags[covered[0]] = b if encode is None else encode[b]
             for k in covered[1:]:
-                tags[k] = f"I-{label}"
+                tags[k] = i if encode is None else encode[i]
     sentences = tuple(
         Sentence(tuple(words[lo:hi]), tuple(tags[lo:hi]))
         for lo, hi in split_sentences(text, spans, words, [(s, e) for s, e, _ in kept])

@@ -2,8 +2,8 @@
 
 push (the `peacetalks ls push` command) → a person labels in Label Studio's page with
 real mouse drags → `peacetalks ls pull` → annotations/ holds exactly what was selected →
-the release built from it has the same rows → an edit and a deletion in the browser → the next pull shows
-exactly those changes and nothing else.
+the release built from it has the same rows → an edit and a deletion in the browser →
+the next pull shows exactly those changes and nothing else.
 
 The texts hold what broke offsets elsewhere: emoji, ZWJ sequences, flags, skin-tone modifiers,
 combining marks, CJK, and quotes running across paragraph breaks; several spans start right
