@@ -54,6 +54,15 @@ def _rule(reason: str, max_words: int, pattern: re.Pattern[str]) -> tuple:
 # regex, literal gate, case-insensitive?, trigger words, not in sentences?).
 _RULES = tuple(_rule(*family) for family in FAMILIES)
 _TAIL_RULES = tuple(r for r in _RULES if r[0] in _TAIL_FAMILIES)
+# The families that apply to a short unit, by (word count, is it a sentence?): the word-count and
+# sentence gates decided once instead of per unit.
+_SHORT_RULES = {
+    (n, sentence): tuple((r[0], r[1], r[3], r[4], r[5], r[6]) for r in _RULES
+                         if n <= r[2] and not (sentence and r[7]))
+    for n in range(LONG_UNIT_WORDS + 1) for sentence in (False, True)
+}
+# Every match of _MENU_SPLIT contains one of these (a cheap scan before the split).
+_MENU_HINT = re.compile(r"[|•·»›>/]|\s{3}")
 _BIO_HEAD = (" is ", " was ", " covers ", " has been ")
 
 
@@ -117,9 +126,7 @@ def unit_reason(text: str, n_words: int) -> str | None:
     lower = text.lower()
     tokens = frozenset(_TOKENS.findall(lower)) if len(text) > _ALWAYS_CHECK else None
     exact: bool | None = None  # may the literal gates be used? (computed when first needed)
-    for reason, reported, max_words, pattern, gate, icase, triggers, not_in_sentences in _RULES:
-        if n_words > max_words or (sentence and not_in_sentences):
-            continue
+    for reason, reported, pattern, gate, icase, triggers in _SHORT_RULES[n_words, sentence]:
         if tokens is not None and triggers is not None and triggers.isdisjoint(tokens):
             continue
         if reason == "caption~scene" and not _YEAR_TAIL.search(text[-12:]):
@@ -132,19 +139,20 @@ def unit_reason(text: str, n_words: int) -> str | None:
         if pattern.search(text):
             return reported
     if n_words <= 12:
-        letters = _WORD.findall(text)
-        lower = [w.lower() for w in letters]
-        if all(w in _NAV_WORDS for w in lower):
+        for word in _WORD.finditer(text):  # usually decided by the first word
+            if word.group().lower() not in _NAV_WORDS:
+                break
+        else:
             return "navigation"
-        if len(_MENU_SPLIT.split(text)) >= 3 and not is_terminal(text):
+        terminal = is_terminal(text)
+        if not terminal and _MENU_HINT.search(text) and len(_MENU_SPLIT.split(text)) >= 3:
             return "menu"
-        if (
-            n_words >= 5
-            and not is_terminal(text)
-            and all(w[0].isupper() for w in letters)
-            and not any(w in _FUNCTION_WORDS for w in lower)
-        ):
-            return "menu"
+        if n_words >= 5 and not terminal:
+            letters = _WORD.findall(text)
+            if all(w[0].isupper() for w in letters) and not any(
+                map(_FUNCTION_WORDS.__contains__, map(str.lower, letters))
+            ):
+                return "menu"
     return _foreign(text)
 
 

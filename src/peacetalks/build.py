@@ -168,11 +168,12 @@ def _load_group(repo: Repo, doc_ids: list[str]) -> list[tuple[Document, Document
 
 
 def _stats_dict(stats: list[DocStats]) -> dict[str, Any]:
-    ent, quo, eve, gs = Counter(), Counter(), Counter(), Counter()
+    ent, quo, eve, gs, by = Counter(), Counter(), Counter(), Counter(), Counter()
     annotators: set[str] = set()
     for s in stats:
         ent.update(s.entities), quo.update(s.quotes), eve.update(s.events), gs.update(s.gold_sources)
         annotators |= s.annotators
+        by.update(s.passes_by_annotator)
     return {
         "documents": len(stats),
         "tokens": sum(s.tokens for s in stats),
@@ -184,6 +185,7 @@ def _stats_dict(stats: list[DocStats]) -> dict[str, Any]:
         "ner_dropped": sum(s.ner_dropped for s in stats),
         "gold_sources": dict(sorted(gs.items())),
         "annotators": sorted(annotators),
+        "passes_by_annotator": dict(sorted(by.items())),
         "languages": dict(sorted(Counter(s.language for s in stats).items())),
         "publishers": dict(sorted(Counter(s.publisher for s in stats).items())),
     }
@@ -193,7 +195,7 @@ def merge_stats(parts: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "documents": 0, "tokens": 0, "sentences": 0, "entities": {}, "quotes": {}, "events": {},
         "passes": 0, "ner_dropped": 0, "gold_sources": {}, "annotators": [], "languages": {},
-        "publishers": {},
+        "publishers": {}, "passes_by_annotator": {},
     }
     for p in parts:
         for k, v in p.items():

@@ -21,6 +21,7 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
+from .annotators import AnnotatorInfo, load_registry
 from .errors import ReleaseError
 from .fsio import read_json
 from .features import CONFIG_NAMES, DEFAULT_CONFIG
@@ -54,9 +55,13 @@ def size_category(n: int) -> str:
 
 def card_data(
     template_meta: dict[str, Any], features: dict[str, Features], result: BuildResult,
-    stats: dict[str, dict[str, Any]],
+    stats: dict[str, dict[str, Any]], registry: dict[str, AnnotatorInfo] | None = None,
 ) -> DatasetCardData:
     meta = {k: v for k, v in template_meta.items() if k not in GENERATED_KEYS}
+    present = sorted({a for s in stats.values() for a in s["annotators"]})
+    if registry and present and all(a in registry for a in present):
+        # Truthful: derived from who actually produced the passes (annotations/annotators.yaml).
+        meta["annotations_creators"] = sorted({registry[a].annotations_creator for a in present})
     total = sum(s["documents"] for s in stats.values())
     annotated = any(sum(s["entities"].values()) + sum(s["quotes"].values())
                     + sum(s["events"].values()) + s["passes"] for s in stats.values())
@@ -112,7 +117,24 @@ def statistics_md(stats: dict[str, dict[str, Any]], tax: Taxonomy) -> str:
     return "\n\n".join(out)
 
 
-def provenance_md(stats: dict[str, dict[str, Any]]) -> str:
+def annotators_md(stats: dict[str, dict[str, Any]], registry: dict[str, AnnotatorInfo]) -> str:
+    """Who produced the passes, per pseudonym, from annotations/annotators.yaml."""
+    passes: dict[str, int] = {}
+    for s in stats.values():
+        for a, n in s.get("passes_by_annotator", {}).items():
+            passes[a] = passes.get(a, 0) + n
+    lines = []
+    for a in sorted({a for s in stats.values() for a in s["annotators"]}):
+        info = registry.get(a)
+        who = (f"{info.kind}: {info.description}" if info
+               else "not declared in annotations/annotators.yaml (unknown kind)")
+        count = f" ({passes[a]} passes)" if a in passes else ""
+        lines.append(f"  - `{a}`{count} — {who}")
+    return "\n".join(lines)
+
+
+def provenance_md(stats: dict[str, dict[str, Any]],
+                  registry: dict[str, AnnotatorInfo] | None = None) -> str:
     docs = sum(s["documents"] for s in stats.values())
     passes = sum(s["passes"] for s in stats.values())
     annotators = sorted({a for s in stats.values() for a in s["annotators"]})
@@ -130,7 +152,8 @@ def provenance_md(stats: dict[str, dict[str, Any]]) -> str:
     gold_docs = sum(sources.values())
     lines = [
         f"- {passes} submitted annotation passes by {len(annotators)} annotator(s), identified "
-        "only by pseudonyms (no names or e-mail addresses are published).",
+        "only by pseudonyms (no names or e-mail addresses are published):",
+        annotators_md(stats, registry or {}),
         f"- {gold_docs} of {docs} documents have a gold layer; it was chosen as follows: "
         + (", ".join(f"`{k}` for {v}" for k, v in sorted(sources.items())) or "none") + ".",
         f"- {docs - gold_docs} documents have no gold layer yet (empty lists in `documents`).",
@@ -211,11 +234,12 @@ def render_readme(
         raise ReleaseError(f"{repo.dataset_card}: the card's prose is missing")
     meta, prose = split_front_matter(repo.dataset_card.read_text(encoding="utf-8"))
     tax = load_taxonomy(repo.taxonomy_file)
+    registry = load_registry(repo)
     values = {
         "version": version,
         "schema_version": tax.version,
         "statistics": statistics_md(stats, tax),
-        "provenance": provenance_md(stats),
+        "provenance": provenance_md(stats, registry),
         "label_tables": label_tables_md(repo, tax),
         "configs": configs_md(result),
         "sources": sources_md(repo, stats),
@@ -233,5 +257,5 @@ def render_readme(
             f"dataset_card.md: unknown placeholders {unknown} (known: {', '.join(sorted(values))})"
         )
     body = PLACEHOLDER.sub(lambda m: values[m.group(1)], prose)
-    data = card_data(meta, features, result, stats)
+    data = card_data(meta, features, result, stats, registry)
     return f"---\n{data.to_yaml()}\n---\n{body.rstrip()}\n"

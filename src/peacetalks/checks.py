@@ -82,6 +82,7 @@ _register("annotations.anchor", "error", "gx:annotations", "An annotation file i
 _register("annotations.missing", "error", "plain", "A document has no annotations/<id>.json. Rule: every document has an annotation file, and each layer there is explicitly 'done' or 'pending'; no file is not 'pending'.")
 _register("annotations.status", "error", "gx:annotations", "An annotation file does not mark every layer (entities, quotes, events) as 'done' or 'pending'.")
 _register("annotations.done-without-gold", "error", "plain", "A layer is marked 'done' but the file has no gold layers.")
+_register("annotations.undeclared-annotator", "error", "plain", "A pass's annotator pseudonym is not declared in annotations/annotators.yaml (its kind, human or AI model, must be known for the dataset card to state provenance truthfully), or that file is invalid.")
 _register("agreement.below-threshold", "error", "plain", "A document with two or more passes has an agreement score below validation/thresholds.yaml.")
 _register("agreement.unknown-metric", "error", "plain", "validation/thresholds.yaml names a metric the agreement code does not compute (it would never be checked).")
 # Releases (peacetalks validate --release DIR).

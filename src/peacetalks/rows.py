@@ -75,6 +75,7 @@ class DocStats:
     ner_dropped: int = 0
     passes: int = 0
     annotators: set[str] = field(default_factory=set)
+    passes_by_annotator: Counter = field(default_factory=Counter)  # pseudonym -> passes
     gold_sources: Counter = field(default_factory=Counter)  # "single-pass" -> docs
 
 
@@ -194,6 +195,7 @@ def document_rows(
                 "ground_truth": p.ground_truth, **layer_rows(doc, p.layers, codes, w),
             })
             stats.annotators.add(p.annotator)
+            stats.passes_by_annotator[p.annotator] += 1
         stats.passes = len(passes)
         if ann.gold_source:
             stats.gold_sources[ann.gold_source.split(":", 1)[0]] += 1

@@ -159,6 +159,33 @@ def _unreadable(file: str, exc: Exception, what: str) -> Incident:
     return Incident("file.unreadable", "error", None, file, f"not a valid {what} ({reason})")
 
 
+def _undeclared_annotators(repo: Any, _rows: Any, ann_files: list[Path]) -> list[Incident]:
+    """Every pseudonym in a pass must be declared (kind + description) in annotators.yaml."""
+    from .annotators import load_registry, registry_file
+    from .errors import PeacetalksError
+
+    where = registry_file(repo).relative_to(repo.root).as_posix()
+    try:
+        registry = load_registry(repo)
+    except PeacetalksError as exc:
+        return [Incident("annotations.undeclared-annotator", "error", None, where, str(exc))]
+    out = []
+    for path in ann_files:
+        try:
+            passes = json.loads(path.read_text(encoding="utf-8")).get("passes") or []
+        except (ValueError, AttributeError):
+            continue  # already reported as file.unreadable
+        for p in passes:
+            who = p.get("annotator") if isinstance(p, dict) else None
+            if who not in registry:
+                out.append(Incident(
+                    "annotations.undeclared-annotator", "error", path.stem,
+                    path.relative_to(repo.root).as_posix(),
+                    f"annotator {who!r} (annotation {p.get('ls_annotation_id')}) is not declared in "
+                    f"{where}; add its kind (human, crowd or ai-model) and a description"))
+    return out
+
+
 def tables_from_repo(repo: Any, *, progress: Any = None) -> Tables:
     """Read corpus/clean, annotations/, corpus/splits.json and corpus/clusters.json."""
     root: Path = repo.root
@@ -216,6 +243,8 @@ def tables_from_repo(repo: Any, *, progress: Any = None) -> Tables:
             _add_layers(rows, ann.doc_id, file, layer_name(p), p.layers)
         if len(ann.passes) >= 2:
             passes[ann.doc_id] = ann
+
+    incidents += _undeclared_annotators(repo, rows["annotations"], ann_files)
 
     for path, name, col in ((repo.splits_file, "splits", "split"),
                             (repo.clusters_file, "clusters", "cluster_id")):

@@ -19,6 +19,16 @@ def _clean(repo: Repo) -> str:
     return f"{len(report.written)} documents, {len(set(report.clusters.values()))} clusters"
 
 
+def _split(repo: Repo) -> str:
+    from ..splits import update_splits
+
+    assignment = update_splits(repo)
+    counts: dict[str, int] = {}
+    for split in assignment.splits.values():
+        counts[split] = counts.get(split, 0) + 1
+    return ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+
+
 def _cleaner_version() -> str:
     from ..clean import CLEANER_VERSION
 
@@ -64,13 +74,17 @@ def corpus_pipeline() -> Pipeline:
     p.add(Step("clean", "raw files → corpus/clean/ + near-duplicate clusters",
                ("corpus/raw/**/*",), ("corpus/clean", "corpus/clusters.json"), _clean,
                version=_cleaner_version))
+    p.add(Step("split", "clusters → corpus/splits.json (frozen: assigned once, never moved)",
+               ("corpus/clean/*.json", "corpus/clusters.json"), ("corpus/splits.json",), _split,
+               needs=("clean",)))
     p.add(Step("schema", "schema/taxonomy.yaml → schema/generated/",
                ("schema/taxonomy.yaml",), ("schema/generated",), _schema))
     p.add(Step("validate", "Great Expectations suites + checks over corpus/ and annotations/",
                ("corpus/**/*", "annotations/*.json", "schema/**/*", "validation/**/*"), (),
-               _validate, needs=("clean", "schema"), always=True))
+               _validate, needs=("split", "schema"), always=True))
     p.add(Step("release", "Parquet configs × splits + card into dist/peacetalks, verified",
-               ("corpus/clean/*.json", "corpus/*.json", "annotations/*.json", "schema/**/*",
+               ("corpus/clean/*.json", "corpus/*.json", "annotations/*.json", "annotations/*.yaml",
+                "annotations/GUIDELINES.md", "schema/**/*",
                 "dataset_card.md", "pyproject.toml"),
                ("dist/peacetalks/README.md",), _build, needs=("validate",)))
     return p
@@ -83,7 +97,7 @@ def corpus_pipeline() -> Pipeline:
 def run_cmd(targets: tuple[str, ...], force: bool, list_steps: bool) -> None:
     """Run pipeline steps (default: `release`, i.e. everything), skipping up-to-date ones.
 
-    Steps: clean → schema → validate → release. A step reruns when its inputs (files and code
+    Steps: clean → split → schema → validate → release. A step reruns when its inputs (files and code
     version) changed since its last successful run, or when an output is missing.
 
     \b
