@@ -54,6 +54,10 @@ def _skeleton(root: Path) -> None:
             shutil.copy(ROOT / rel, root / rel)
     (root / "corpus" / "clean").mkdir(parents=True, exist_ok=True)
     (root / "annotations").mkdir(exist_ok=True)
+    (root / "annotations" / "annotators.yaml").write_text(
+        "ann-synthetic:\n  kind: synthetic\n"
+        "  description: benchmarks/synth.py, a generator of synthetic documents and spans.\n",
+        encoding="utf-8")
     (root / "pyproject.toml").write_text(
         '[project]\nname = "peacetalks-benchmark"\n\n[tool.peacetalks]\n'
         'dataset-version = "0.0.0"\n', encoding="utf-8")

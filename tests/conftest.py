@@ -6,8 +6,8 @@ Stable interface (other test modules rely on it):
   Attributes: base_url, port, api_key, email, password, data_dir, pid. If the server cannot
   start, every test using it FAILS with the reason (never skips).
 - `ls` (function): a `peacetalks.ls_client.LS` connection to it (`.sdk` is the SDK client).
-- `labeling_config` (session): schema/generated/labeling_config.xml, or, while the schema stage
-  has not generated it, a minimal config built from the taxonomy by `minimal_labeling_config`.
+- `labeling_config` (session): schema/generated/labeling_config.xml (the committed, generated
+  config; tests/test_schema.py checks it is current).
 - `taxonomy` (session): the real schema/taxonomy.yaml.
 - `ls_project` (function): a fresh project (id, title) with that config; deleted afterwards.
 - `ls_repo` (function): an empty repository in tmp_path (schema/ copied, corpus/clean/ and
@@ -25,7 +25,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
-from xml.sax.saxutils import quoteattr
 
 import pytest
 
@@ -51,38 +50,9 @@ def taxonomy() -> Taxonomy:
     return load_taxonomy(ROOT / "schema" / "taxonomy.yaml")
 
 
-def minimal_labeling_config(tax: Taxonomy) -> str:
-    """The team's labeling-config conventions, built from the taxonomy (test fallback only)."""
-
-    def labels(name: str, values: list[str]) -> str:
-        inner = "".join(f"<Label value={quoteattr(v)}/>" for v in values)
-        return f'<Labels name="{name}" toName="text">{inner}</Labels>'
-
-    def choices(name: str, values: list[str], tag: str, label: str | None = None) -> str:
-        inner = "".join(f"<Choice value={quoteattr(v)}/>" for v in values)
-        when = f" whenLabelValue={quoteattr(label)}" if label else ""
-        return (f'<View visibleWhen="region-selected" whenTagName="{tag}"{when}>'
-                f'<Choices name="{name}" toName="text" perRegion="true" choice="single">'
-                f"{inner}</Choices></View>")
-
-    relations = "".join(f"<Relation value={quoteattr(r)}/>" for r in tax.relation_names)
-    return ('<View><Header value="$title"/>'
-            + labels("entity", tax.entity_labels)
-            + labels("attribution", [tax.quote_label, tax.cue_label])
-            + labels("event", tax.event_type_names)
-            + '<Text name="text" value="$text"/>'
-            + f"<Relations>{relations}</Relations>"
-            + choices("quote_kind", tax.quote_kind_names, "attribution", tax.quote_label)
-            + choices("realis", tax.realis_names, "event")
-            + "</View>")
-
-
 @pytest.fixture(scope="session")
 def labeling_config(taxonomy: Taxonomy) -> str:
-    generated = ROOT / "schema" / "generated" / "labeling_config.xml"
-    if generated.is_file():
-        return generated.read_text(encoding="utf-8")
-    return minimal_labeling_config(taxonomy)
+    return (ROOT / "schema" / "generated" / "labeling_config.xml").read_text(encoding="utf-8")
 
 
 def _start(data_dir: Path, creds: Credentials) -> ServerHandle:

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SPEAKERS = ["Marco Rubio", "Mark Rutte", "Hakan Fidan", "Dmitry Peskov", "Kaja Kallas"]
 PLACES = ["Istanbul", "Antalya", "Paris", "Riyadh", "Geneva"]
 DAYS = ["Thursday", "Friday", "Monday", "Tuesday", "Sunday"]
+FIXTURE_ANNOTATORS = [f"ann-{k:06x}" for k in range(4)]  # the pseudonyms add_document uses
 
 
 def make_repo(tmp_path: Path, *, name: str = "repo", validation: bool = True) -> Repo:
@@ -40,6 +41,9 @@ def make_repo(tmp_path: Path, *, name: str = "repo", validation: bool = True) ->
                         ignore=shutil.ignore_patterns("uncommitted"))
     (root / "corpus" / "clean").mkdir(parents=True)
     (root / "annotations").mkdir()
+    (root / "annotations" / "annotators.yaml").write_text(
+        "".join(f"{a}:\n  kind: human\n  description: Fixture annotator {a}.\n"
+                for a in FIXTURE_ANNOTATORS), encoding="utf-8")
     (root / "pyproject.toml").write_text(
         '[project]\nname = "fixture"\n\n[tool.peacetalks]\n# the dataset version\n'
         'dataset-version = "0.0.0"\n', encoding="utf-8")

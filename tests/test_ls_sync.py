@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import os
 import re
 import signal
@@ -250,10 +252,10 @@ def test_busy_port_fails_instead_of_moving(ls_server, tmp_path):
 def test_real_rule_prelabeler_predictions(ls, ls_project, ls_repo, taxonomy):
     import shutil
 
-    from conftest import ROOT
     from peacetalks.push import rule_prelabeler
 
-    shutil.copy(ROOT / "annotations" / "entity_patterns.yaml", ls_repo.entity_patterns_file)
+    root = Path(__file__).resolve().parents[1]
+    shutil.copy(root / "annotations" / "entity_patterns.yaml", ls_repo.entity_patterns_file)
     docs = [make_doc(d, t) for d, t in TEXTS.items()]
     report = push(ls, ls_project.id, docs, taxonomy, rule_prelabeler(taxonomy, ls_repo),
                   progress=False)

@@ -22,6 +22,7 @@ KINDS = {
     "human": "expert-generated",
     "crowd": "crowdsourced",
     "ai-model": "machine-generated",
+    "synthetic": "machine-generated",  # generated test or benchmark data, never a release
 }
 PSEUDONYM = re.compile(r"^ann-[0-9a-z]{4,32}$")
 EMAIL = re.compile(r"[^\s@]+@[^\s@]+")

@@ -52,6 +52,28 @@ class Cleaned:
     notes: tuple[str, ...] = ()  # repairs made while decoding (stable strings)
 
 
+def _language_of_assembled(text: str) -> str:
+    """`guess_language(text)` for the output of `assemble` (paragraphs of single-spaced words
+    joined by blank lines), without splitting all of it: the word count is a count of
+    separators, and function words are counted chunk by chunk until the share is reached."""
+    head = text[:5000].rstrip()
+    if not head or "\n\n\n" in head or head.count("\n") != 2 * head.count("\n\n") or "  " in head:
+        return guess_language(text)  # not shaped like assemble's output
+    need = 0.15 * (head.count(" ") + head.count("\n\n") + 1)
+    hits = 0
+    start = 0
+    while start < len(head):
+        # Chunks end at a space, so their words are exactly the text's words (and lower-casing,
+        # whose only context rule stops at whitespace, gives the same result per chunk).
+        cut = head.find(" ", start + 1000)
+        cut = len(head) if cut < 0 else cut
+        hits += sum(map(_EN_FUNCTION.__contains__, head[start:cut].lower().split()))
+        if hits >= need:
+            return "en"
+        start = cut
+    return "und"
+
+
 def guess_language(text: str) -> str:
     """"en" when English function words are frequent, else "und" (undetermined): a stated
     fact about the text, never a guess at some other language."""
@@ -70,12 +92,18 @@ def guess_language(text: str) -> str:
 # A non-blank line (lines end at "\n" only) without its leading and trailing whitespace, exactly
 # as `line.strip()` gives it: one regex scan instead of a Python loop over every line.
 _LINE = re.compile(r"^[^\S\n]*(\S(?:[^\n]*\S)?)", re.M)  # "^": linear on long blank runs
+# Whitespace other than " " and "\n" (str.isspace() characters; none lies beyond U+3000).
+_OTHER_SPACE = re.compile("[" + "".join(re.escape(c) for c in map(chr, range(0x3001))
+                                        if c.isspace() and c not in " \n") + "]")
 
 
 def segment(text: str) -> list[Unit]:
     """Non-blank lines as units; hard-wrapped paragraphs (e-mail style, ~72 columns) are joined
     back into one unit so that the classifier sees paragraphs, not fragments of them."""
-    units = [Unit(m.group(1), m.start(1), m.end(1)) for m in _LINE.finditer(text)]
+    # A line holds no "\n" and is stripped: if " " is the text's only other whitespace, it is the
+    # line's only whitespace (one scan of the page instead of a split of every line).
+    spaces_only = _OTHER_SPACE.search(text) is None
+    units = [Unit(m.group(1), m.start(1), m.end(1), spaces_only) for m in _LINE.finditer(text)]
     return _join_wrapped(text, units)
 
 
@@ -178,7 +206,7 @@ def assemble(kept: list[Unit]) -> tuple[str, tuple[ProvenanceRange, ...]]:
     prov: list[ProvenanceRange] = []
     pos = 0
     for u in kept:
-        para = " ".join(u.text.split())
+        para = u.collapse()
         if parts:
             pos += 2
         prov.append(ProvenanceRange(u.start, u.end, pos, pos + len(para)))
@@ -193,7 +221,7 @@ def clean_text(decoded: str, where: str, *, encoding: str = "utf-8",
     title, kept, found = clean_units(segment(decoded), where)
     text, prov = assemble(kept)
     return Cleaned(title, text, found["date"], found["dateline"], found["publisher"],
-                   guess_language(text), prov, encoding, "text/plain", notes)
+                   _language_of_assembled(text), prov, encoding, "text/plain", notes)
 
 
 _HTML_SNIFF = re.compile(rb"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article)[\s>]", re.I)

@@ -197,6 +197,13 @@ _EMOJI = (
     "\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\ufe0f\U0001f000-\U0001faff"
 )
 _NEEDS_TABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]")
+_NEEDS_TABLE_RUN = re.compile(_NEEDS_TABLE.pattern + "+")
+
+
+def _translate_run(m: re.Match[str]) -> str:
+    return m.group().translate(_TABLE)
+
+
 _ASCII_ODD = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _LONE_ZWJ = re.compile(f"(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])")
 # ZWNJ is meaningful in Arabic-script and Indic text; elsewhere it is junk.
@@ -239,7 +246,9 @@ def _normalize_once(text: str) -> str:
     if _MOJIBAKE_HINT.search(text):
         text = ftfy.fix_text(text, _FTFY)
     if _NEEDS_TABLE.search(text):
-        text = text.translate(_TABLE)
+        # Only the runs that need it go through translate (slow per character on non-ASCII
+        # text: ~50 ns, a quarter of a millisecond for a 5 KB page with a few odd spaces).
+        text = _NEEDS_TABLE_RUN.sub(_translate_run, text)
     if "\u200d" in text:
         text = _LONE_ZWJ.sub("", text)
     if "\u200c" in text:

@@ -8,15 +8,18 @@ back into the raw HTML by `align.locate_paragraphs`.
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import json
 import re
 
 import trafilatura
+from trafilatura.settings import Extractor
 
 from . import meta
 from .align import locate_paragraphs
-from .clean import NO_ARTICLE, Cleaned, assemble, clean_units, guess_language, segment
+from .boilerplate_rules import _FOLDS_TO_ASCII
+from .clean import NO_ARTICLE, Cleaned, _language_of_assembled, assemble, clean_units, segment
 from .errors import RejectedInput
 
 
@@ -116,6 +119,7 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
 
 
 _STATED_DATE = re.compile(r"(?:published|updated|posted|date)\s*:?\s*(?:on\s+)?(.{6,40})", re.I)
+_STATED_KEYWORDS = ("published", "updated", "posted", "date")  # the alternatives of _STATED_DATE
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -129,8 +133,30 @@ def _date_near_title(page: str, title: str | None) -> str | None:
         iso = meta.parse_date(near[:400])
         if iso:
             return iso
-    m = _STATED_DATE.search(htmllib.unescape(_TAGS.sub(" ", page[max(body, 0) : max(body, 0) + 30000])))
+    m = _first_stated_date(htmllib.unescape(_TAGS.sub(" ", page[max(body, 0) : max(body, 0) + 30000])))
     return meta.parse_date(m.group(1)) if m else None
+
+
+def _first_stated_date(text: str) -> re.Match[str] | None:
+    """`_STATED_DATE.search(text)`, tried only where one of its keywords starts: the regex
+    scanned at every position costs ~25 ns per character (0.1 ms for a small page, 0.7 ms
+    for the 30 KB window). Exact: a match starts with a keyword, and the lower-cased text has
+    the keywords at the same positions unless it holds a character that `re.IGNORECASE`
+    equates with an ASCII letter (then the plain search runs)."""
+    if not text.isascii() and _FOLDS_TO_ASCII.search(text):
+        return _STATED_DATE.search(text)
+    lower = text.lower()
+    starts: set[int] = set()
+    for keyword in _STATED_KEYWORDS:
+        at = lower.find(keyword)
+        while at >= 0:
+            starts.add(at)
+            at = lower.find(keyword, at + 1)
+    for at in sorted(starts):
+        m = _STATED_DATE.match(text, at)
+        if m:
+            return m
+    return None
 
 
 def _copyright_holder(page: str) -> str | None:
@@ -140,16 +166,24 @@ def _copyright_holder(page: str) -> str | None:
     return meta.copyright_holder(htmllib.unescape(_TAGS.sub(" ", tail)))
 
 
+@functools.cache
+def _extractor() -> Extractor:
+    """trafilatura's options, built once: `bare_extraction` otherwise rebuilds them from its
+    ConfigParser on every call (~10% of an extraction). Read-only during extraction (trafilatura
+    copies them before any change), so one instance serves every page and thread."""
+    return Extractor(
+        output_format="python",
+        comments=False,  # reader comments are not the article
+        tables=False,
+        images=False,
+        dedup=False,  # trafilatura's dedup keeps a process-wide cache: no global state here
+        with_metadata=False,
+    )
+
+
 def extract_main_text(page: str) -> str | None:
     """trafilatura's main-content text (one element per line), or None when it finds none."""
-    doc = trafilatura.bare_extraction(
-        page,
-        with_metadata=False,
-        include_comments=False,  # reader comments are not the article
-        include_tables=False,
-        include_images=False,
-        deduplicate=False,  # trafilatura's dedup keeps a process-wide cache: no global state here
-    )
+    doc = trafilatura.bare_extraction(page, options=_extractor())
     text = getattr(doc, "text", None) if doc is not None else None
     return text if text and text.strip() else None
 
@@ -175,7 +209,7 @@ def clean_html(page: str, where: str, *, encoding: str = "utf-8",
         date=date,
         dateline=found["dateline"],
         publisher=publisher,
-        language=guess_language(text),
+        language=_language_of_assembled(text),
         provenance=prov,
         encoding=encoding,
         media_type="text/html",

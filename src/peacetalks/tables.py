@@ -182,7 +182,7 @@ def _undeclared_annotators(repo: Any, _rows: Any, ann_files: list[Path]) -> list
                     "annotations.undeclared-annotator", "error", path.stem,
                     path.relative_to(repo.root).as_posix(),
                     f"annotator {who!r} (annotation {p.get('ls_annotation_id')}) is not declared in "
-                    f"{where}; add its kind (human, crowd or ai-model) and a description"))
+                    f"{where}; add its kind (human, crowd, ai-model or synthetic) and a description"))
     return out
 
 

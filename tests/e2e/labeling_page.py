@@ -55,14 +55,37 @@ _JS_CHAR_BOX = """
 }
 """
 
-# Bring rendered lines first..last into view (centred when they fit).
+# The labeling config keeps its label groups and per-region choices in a sticky tool bar above
+# the text: text scrolled under it is not clickable. Its bottom edge (0 without a bar) is the top
+# of the usable text area.
+_JS_BAR_BOTTOM = """
+() => {
+  const labels = document.querySelector('.lsf-labels');
+  let el = labels && labels.parentElement;
+  while (el && getComputedStyle(el).position !== 'sticky') el = el.parentElement;
+  return el ? el.getBoundingClientRect().bottom : 0;
+}
+"""
+
+# Bring rendered lines first..last into view below the tool bar (centred when they fit).
 _JS_SCROLL_TO_LINES = """
-([first, last]) => {
+([first, last, barBottom]) => {
   const lines = document.querySelectorAll('.lsf-richtext__line');
   const a = lines[first], b = lines[last];
   const top = a.getBoundingClientRect().top, bottom = b.getBoundingClientRect().bottom;
-  if (top >= 80 && bottom <= window.innerHeight - 80) return;
-  a.scrollIntoView({block: bottom - top < window.innerHeight / 2 ? 'center' : 'start'});
+  const usableTop = Math.max(80, barBottom + 10);
+  if (top >= usableTop && bottom <= window.innerHeight - 80) return;
+  a.style.scrollMarginTop = `${Math.max(0, barBottom - 80) + 20}px`;
+  a.scrollIntoView({block: bottom - top < (window.innerHeight - usableTop) / 2 ? 'center' : 'start'});
+  a.style.scrollMarginTop = '';
+}
+"""
+
+# Is the point on the text (not on the tool bar or a panel drawn over it)?
+_JS_ON_TEXT = """
+([x, y]) => {
+  const el = document.elementFromPoint(x, y);
+  return !!(el && el.closest('.lsf-richtext__line'));
 }
 """
 
@@ -168,17 +191,23 @@ class LabelingPage:
         )
         # Scroll like a person would, so that the whole span is on screen before the drag.
         first, last = _line_position(self.text, start)[0], _line_position(self.text, end)[0]
-        self.page.evaluate(_JS_SCROLL_TO_LINES, [first, last])
+        bar_bottom = self.page.evaluate(_JS_BAR_BOTTOM)
+        self.page.evaluate(_JS_SCROLL_TO_LINES, [first, last, bar_bottom])
         a = self._char_box(start, "start")
         b = self._char_box(end, "end")
         height = self.page.viewport_size["height"] if self.page.viewport_size else 10**6
-        assert 0 <= a["top"] and b["bottom"] <= height, (
-            f"span [{start}:{end}] does not fit on one screen; the page object cannot drag it"
+        assert bar_bottom <= a["top"] and b["bottom"] <= height, (
+            f"span [{start}:{end}] does not fit on one screen below the tool bar; the page "
+            "object cannot drag it"
         )
         # Just inside the first character's left edge and the last one's right edge: the caret
         # lands before the first and after the last character.
         x0, y0 = a["left"] + 1, (a["top"] + a["bottom"]) / 2
         x1, y1 = b["right"] - 1, (b["top"] + b["bottom"]) / 2
+        for x, y in ((x0, y0), (x1, y1)):
+            assert self.page.evaluate(_JS_ON_TEXT, [x, y]), (
+                f"span [{start}:{end}]: the point ({x:.0f}, {y:.0f}) is covered, not on the text"
+            )
         mouse = self.page.mouse
         mouse.move(x0, y0)
         mouse.down()

@@ -174,4 +174,22 @@ def reanchor(force: bool) -> None:
         click.echo(rep.summary())
 
 
+@ls_group.command()
+def agreement() -> None:
+    """Inter-annotator agreement of documents with two or more passes, per layer, and the
+    disagreements to adjudicate; written to .peacetalks/reports/agreement.{json,md}.
+
+    Undefined figures (one pass, one category) are reported as such, never invented.
+
+    \b
+    Example:
+      peacetalks ls agreement
+    """
+    from ..agreement import write_corpus_agreement
+
+    json_path, md_path, report = write_corpus_agreement(Repo.find())
+    click.echo(md_path.read_text(encoding="utf-8").rstrip())
+    click.echo(f"written: {json_path}, {md_path}")
+
+
 COMMANDS = [ls_group]
