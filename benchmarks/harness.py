@@ -84,7 +84,10 @@ def run_child(module_fn: str, *args: str) -> tuple[object, float]:
         f"mod, fn = {module_fn!r}.split(':')\n"
         "out = getattr(importlib.import_module(mod), fn)(*sys.argv[1:])\n"
         "print('@@' + json.dumps(out))\n"
-        "print('@@', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork+exec, so a child of a big
+        # harness process would report the harness's own peak.
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
+        "print('@@', int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True,

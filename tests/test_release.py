@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import datasets
 import pytest
 
-from peacetalks.errors import ReleaseError
+from peacetalks.errors import ReleaseError, SchemaError
 from peacetalks.fsio import read_json, write_json
 from peacetalks.release import push_release, release
 from peacetalks.version import read_dataset_version, write_dataset_version
@@ -158,6 +158,20 @@ def test_schema_break_requires_a_major_bump(tmp_path):
     repo.taxonomy_file.write_text(head + rest)
     with pytest.raises(ReleaseError, match="schema_version 1.0.0 is too low for a major change"):
         release(repo, "major", dataset)
+
+
+def test_released_taxonomy_is_validated_like_the_current_one(tmp_path):
+    repo = make_corpus(tmp_path, 3)
+    dataset = tmp_path / "dataset"
+    release(repo, "minor", dataset)
+    released = repo.released_taxonomy
+    assert released.read_text() == repo.taxonomy_file.read_text()
+    # A duplicate key: yaml.safe_load would silently keep the last value; load_taxonomy refuses.
+    released.write_text("schema_version: 9.9.9\n" + released.read_text())
+    add_document(repo, 3)
+    with pytest.raises(SchemaError, match=r"released/taxonomy\.yaml.*duplicate"):
+        release(repo, "minor", dataset)
+    assert git(dataset, "tag", "--list").split() == ["v0.1.0"]
 
 
 def test_refuses_a_foreign_or_dirty_dataset_repository(tmp_path):

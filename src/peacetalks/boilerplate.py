@@ -42,7 +42,7 @@ from .boilerplate_rules import (  # the rule data; the logic is here
     _TAIL_FAMILIES,
     _CREDIT_HINTS,
     _GATES,
-    _FOLDS_TO_ASCII,
+    has_ascii_folds,
 )
 
 
@@ -99,10 +99,10 @@ def is_terminal(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _TERMINAL
 
 
-def _long_unit_reason(text: str, n_words: int, sentence: bool) -> str | None:
+def _long_unit_reason(text: str, n_words: int, lower: str) -> str | None:
     if n_words <= _PHRASE_MAX_WORDS:
         found = 0  # bit i: a phrase of _LONG_PHRASES[i] occurs
-        for _, mask in _PHRASES.iter(text.lower()):
+        for _, mask in _PHRASES.iter(lower):
             found |= mask
         if found:
             for i, (reason, max_words, _) in enumerate(_LONG_PHRASES):
@@ -113,13 +113,14 @@ def _long_unit_reason(text: str, n_words: int, sentence: bool) -> str | None:
     cut = max(text.rfind(". ", 0, len(text) - 2), text.rfind("? ", 0, len(text) - 2))
     tail = text[cut + 2 :] if cut >= 0 else text
     tail = tail[-300:]
-    tail_lower = tail.lower()
-    exact = text.isascii() or not _FOLDS_TO_ASCII.search(text)
     for reason, reported, max_words, pattern, gate, icase, _, _ in _TAIL_RULES:
         if n_words > max_words:
             continue
         if reason == "caption":
-            if not any(map(tail_lower.__contains__, _CREDIT_HINTS)) or _gated_out(gate, icase, tail, tail_lower, exact):
+            tail_lower = tail.lower()
+            if not any(map(tail_lower.__contains__, _CREDIT_HINTS)) or _gated_out(
+                gate, icase, tail, tail_lower, not has_ascii_folds(tail)
+            ):
                 continue
             subject = tail
         elif reason == "caption~scene":
@@ -131,21 +132,23 @@ def _long_unit_reason(text: str, n_words: int, sentence: bool) -> str | None:
             if not any(map(head.__contains__, _BIO_HEAD)):
                 continue
             subject = text[:160]
-            if _gated_out(gate, icase, subject, subject.lower() if icase else subject, exact):
+            if _gated_out(gate, icase, subject, subject.lower() if icase else subject, True):
                 continue
         if pattern.search(subject):
             return reported
     return None
 
 
-def unit_reason(text: str, n_words: int) -> str | None:
-    """Why a single line/block is boilerplate on its own, or None."""
+def unit_reason(text: str, n_words: int, lower: str | None = None) -> str | None:
+    """Why a single line/block is boilerplate on its own, or None. (`lower`: text.lower(), when
+    the caller has it already.)"""
     if not _LETTER.search(text):
         return "no-words"
+    if lower is None:
+        lower = text.lower()
     sentence = n_words >= 7 and is_terminal(text)
     if n_words > LONG_UNIT_WORDS:
-        return _long_unit_reason(text, n_words, sentence) or _foreign(text)
-    lower = text.lower()
+        return _long_unit_reason(text, n_words, lower) or _foreign(text)
     # The trigger words present (a set intersection in C, instead of a set of all tokens).
     hits = _ALL_TRIGGERS.intersection(_TOKENS.findall(lower)) if len(text) > _ALWAYS_CHECK else None
     exact: bool | None = None  # may the literal gates be used? (computed when first needed)
@@ -157,7 +160,7 @@ def unit_reason(text: str, n_words: int) -> str | None:
             continue
         if gate is not None:
             if exact is None:
-                exact = text.isascii() or not _FOLDS_TO_ASCII.search(text)
+                exact = not has_ascii_folds(text)
             if _gated_out(gate, icase, text, lower, exact):
                 continue
         if pattern.search(text):
@@ -204,10 +207,11 @@ def is_prose(text: str, n_words: int) -> bool:
     return text.rstrip(_CLOSERS)[-1] not in "?!" or n_words >= 16
 
 
-def dedup_key(text: str) -> str:
+def dedup_key(text: str, lower: str | None = None) -> str:
     """Lower case, whitespace-normalised, trailing punctuation ignored: "the same line" for
-    repetition. (A full punctuation-blind key costs a slow non-ASCII translate per unit.)"""
-    key = text.lower()
+    repetition. (A full punctuation-blind key costs a slow non-ASCII translate per unit.)
+    `lower`: text.lower(), when the caller has it already."""
+    key = text.lower() if lower is None else lower
     if "  " in key or "\n" in key or "\t" in key:
         key = " ".join(key.split())
     return key.rstrip(" .!?:;,…").lstrip(" -–—•·*")
@@ -248,9 +252,10 @@ class Unit:
 def classify(units: list[Unit]) -> None:
     """Per-unit families, then repetition, then list shapes (marks `drop` and `prose` in place)."""
     for u in units:
+        lower = u.text.lower()  # once for the families and the key
         if u.drop is None:
-            u.drop = unit_reason(u.text, u.n_words)
-        u.key = dedup_key(u.text)
+            u.drop = unit_reason(u.text, u.n_words, lower)
+        u.key = dedup_key(u.text, lower)
         u.prose = u.drop is None and is_prose(u.text, u.n_words)
     mark_repeats(units)
     mark_teasers(units)

@@ -52,28 +52,6 @@ class Cleaned:
     notes: tuple[str, ...] = ()  # repairs made while decoding (stable strings)
 
 
-def _language_of_assembled(text: str) -> str:
-    """`guess_language(text)` for the output of `assemble` (paragraphs of single-spaced words
-    joined by blank lines), without splitting all of it: the word count is a count of
-    separators, and function words are counted chunk by chunk until the share is reached."""
-    head = text[:5000].rstrip()
-    if not head or "\n\n\n" in head or head.count("\n") != 2 * head.count("\n\n") or "  " in head:
-        return guess_language(text)  # not shaped like assemble's output
-    need = 0.15 * (head.count(" ") + head.count("\n\n") + 1)
-    hits = 0
-    start = 0
-    while start < len(head):
-        # Chunks end at a space, so their words are exactly the text's words (and lower-casing,
-        # whose only context rule stops at whitespace, gives the same result per chunk).
-        cut = head.find(" ", start + 1000)
-        cut = len(head) if cut < 0 else cut
-        hits += sum(map(_EN_FUNCTION.__contains__, head[start:cut].lower().split()))
-        if hits >= need:
-            return "en"
-        start = cut
-    return "und"
-
-
 def guess_language(text: str) -> str:
     """"en" when English function words are frequent, else "und" (undetermined): a stated
     fact about the text, never a guess at some other language."""
@@ -221,7 +199,7 @@ def clean_text(decoded: str, where: str, *, encoding: str = "utf-8",
     title, kept, found = clean_units(segment(decoded), where)
     text, prov = assemble(kept)
     return Cleaned(title, text, found["date"], found["dateline"], found["publisher"],
-                   _language_of_assembled(text), prov, encoding, "text/plain", notes)
+                   guess_language(text), prov, encoding, "text/plain", notes)
 
 
 _HTML_SNIFF = re.compile(rb"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article)[\s>]", re.I)

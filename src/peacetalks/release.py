@@ -25,12 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
 from .errors import ReleaseError
 from .fsio import atomic_write_bytes, atomic_write_text, read_json
 from .paths import Repo
-from .taxonomy import Taxonomy, parse_taxonomy
+from .taxonomy import Taxonomy, load_taxonomy
 from .version import BUMPS, UNRELEASED, bump_version, read_dataset_version, write_dataset_version
 
 MANIFEST = "release_manifest.json"
@@ -202,7 +200,9 @@ def prepend_changelog(old: str | None, entry: str) -> str:
 
 
 def _load_tax(path: Path) -> Taxonomy | None:
-    return parse_taxonomy(yaml.safe_load(path.read_text(encoding="utf-8"))) if path.is_file() else None
+    # load_taxonomy validates like every other reader (duplicate keys, names, references) and
+    # names this file in its SchemaError; None only when there is no released taxonomy yet.
+    return load_taxonomy(path) if path.is_file() else None
 
 
 def _default_validator(repo: Repo, release_dir: Path) -> list[str]:
@@ -257,8 +257,7 @@ def release(
         staging = Path(tmp) / "release"
         built = build_release(repo, staging, version=version, verify="full")
         diff = diff_manifests(old_manifest, built.manifest)
-        released_tax = repo.schema_dir / "released" / "taxonomy.yaml"
-        old_tax = _load_tax(released_tax) or _load_tax(dataset_repo_dir / "taxonomy.yaml")
+        old_tax = _load_tax(repo.released_taxonomy) or _load_tax(dataset_repo_dir / "taxonomy.yaml")
         diff.schema_bump, diff.schema_changes = _schema_diff(old_tax, _load_tax(repo.taxonomy_file))
         if diff.moved:
             raise ReleaseError(f"documents changed split since {published}: {_ids(diff.moved)} "
@@ -303,7 +302,7 @@ def release(
     # The project repository records the release only once the tag exists.
     atomic_write_text(changelog, changelog_text)
     write_dataset_version(repo, version)
-    atomic_write_bytes(released_tax, repo.taxonomy_file.read_bytes())
+    atomic_write_bytes(repo.released_taxonomy, repo.taxonomy_file.read_bytes())
     result = ReleaseResult(version, previous, tag, dataset_repo_dir, diff, entry, commit)
     if push_repo_id:
         result.pushed = push_release(dataset_repo_dir, push_repo_id, tag)

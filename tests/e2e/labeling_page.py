@@ -73,7 +73,7 @@ _JS_SCROLL_TO_LINES = """
   const lines = document.querySelectorAll('.lsf-richtext__line');
   const a = lines[first], b = lines[last];
   const top = a.getBoundingClientRect().top, bottom = b.getBoundingClientRect().bottom;
-  const usableTop = Math.max(80, barBottom + 10);
+  const usableTop = Math.max(80, barBottom);
   if (top >= usableTop && bottom <= window.innerHeight - 80) return;
   a.style.scrollMarginTop = `${Math.max(0, barBottom - 80) + 20}px`;
   a.scrollIntoView({block: bottom - top < (window.innerHeight - usableTop) / 2 ? 'center' : 'start'});
@@ -196,9 +196,8 @@ class LabelingPage:
         a = self._char_box(start, "start")
         b = self._char_box(end, "end")
         height = self.page.viewport_size["height"] if self.page.viewport_size else 10**6
-        assert bar_bottom <= a["top"] and b["bottom"] <= height, (
-            f"span [{start}:{end}] does not fit on one screen below the tool bar; the page "
-            "object cannot drag it"
+        assert 0 <= a["top"] and b["bottom"] <= height, (
+            f"span [{start}:{end}] does not fit on one screen; the page object cannot drag it"
         )
         # Just inside the first character's left edge and the last one's right edge: the caret
         # lands before the first and after the last character.
@@ -206,7 +205,8 @@ class LabelingPage:
         x1, y1 = b["right"] - 1, (b["top"] + b["bottom"]) / 2
         for x, y in ((x0, y0), (x1, y1)):
             assert self.page.evaluate(_JS_ON_TEXT, [x, y]), (
-                f"span [{start}:{end}]: the point ({x:.0f}, {y:.0f}) is covered, not on the text"
+                f"span [{start}:{end}]: the point ({x:.0f}, {y:.0f}) is not on the text (under "
+                f"the tool bar, whose bottom is at {bar_bottom:.0f}?)"
             )
         mouse = self.page.mouse
         mouse.move(x0, y0)
