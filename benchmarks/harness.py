@@ -94,9 +94,16 @@ def run_child(module_fn: str, *args: str) -> tuple[object, float]:
         cwd=Path(__file__).resolve().parents[1],
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"{module_fn} failed in a child process:\n{proc.stderr[-4000:]}")
+        raise RuntimeError(f"{module_fn} failed in a child process:\n{_error_lines(proc.stderr)}")
     marked = [line[2:] for line in proc.stdout.splitlines() if line.startswith("@@")]
     return json.loads(marked[-2]), int(marked[-1]) / 1024  # Linux reports KiB
+
+
+def _error_lines(stderr: str) -> str:
+    """The traceback's frames and the exception line, each cut short (datasets errors can carry
+    thousands of file names)."""
+    lines = [ln if len(ln) < 400 else ln[:400] + " …" for ln in stderr.strip().splitlines()]
+    return "\n".join(lines[-40:])
 
 
 def peak_rss_mb(module_fn: str, *args: str) -> float:

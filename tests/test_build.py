@@ -279,3 +279,38 @@ def test_overlapping_entities_longest_wins():
     assert kept == [(0, 12, "EVENT"), (14, 20, "LOC")] and dropped == 2
     doc = ner_doc("NATO meeting in Antalya", [(0, 4, "ORG"), (0, 12, "EVENT")])
     assert doc.sentences[0].tags == ("B-EVENT", "I-EVENT", "O", "O") and doc.dropped == 1
+
+
+def test_rebuild_retokenises_only_the_changed_document(tmp_path, monkeypatch):
+    from peacetalks import shards
+
+    repo = make_corpus(tmp_path, 30, validation=False)
+    out = tmp_path / "out"
+    build_release(repo, out, docs_per_shard=10, workers=1)
+    made: list[str] = []
+    real = shards.document_rows
+    monkeypatch.setattr(shards, "document_rows", lambda doc, *a: made.append(doc.doc_id) or real(doc, *a))
+    path = repo.annotation_file("doc-0011")
+    ann = read_json(path)
+    ann["gold"]["events"] = []
+    write_json(path, ann)
+    second = build_release(repo, out, docs_per_shard=10, workers=1)
+    assert made == ["doc-0011"]  # the shard's other documents were sliced from its old files
+    assert len({Path(p).name for p in second.written}) == 1
+    # the same bytes as a build from scratch (no build cache at all)
+    shutil.rmtree(repo.cache_dir / "build")
+    fresh = build_release(repo, tmp_path / "fresh", docs_per_shard=10, workers=1)
+    assert tree_bytes(fresh.out_dir) == tree_bytes(out)
+    assert made[1:] and "doc-0011" in made[1:]
+
+
+def test_process_pool_gives_the_same_bytes(tmp_path, monkeypatch):
+    from peacetalks import shards
+
+    monkeypatch.setattr(shards, "POOL_MIN_DOCS", 0)
+    repo = make_corpus(tmp_path, 12, validation=False)
+    one = build_release(repo, tmp_path / "one", docs_per_shard=3, workers=1)
+    shutil.rmtree(repo.cache_dir / "build")
+    two = build_release(repo, tmp_path / "two", docs_per_shard=3, workers=2)
+    assert len(two.written) == len(one.written) > 6
+    assert tree_bytes(one.out_dir) == tree_bytes(two.out_dir)

@@ -12,16 +12,14 @@ Incremental: the documents of a split are cut into shards by a hash of their doc
 changed or added document changes one shard. A shard's key hashes its documents' input files,
 their clusters, the taxonomy, the Features and the code that makes rows; a shard whose key and
 output files are unchanged since the last build into the same folder is not rebuilt (state in
-.peacetalks/cache/build/). Reproducible: no timestamps anywhere; the same inputs give the same bytes.
+.peacetalks/cache/build/). In a shard that is rebuilt, only the changed documents are re-read and
+re-tokenised (shards.py); shards are built in a process pool. Reproducible: no timestamps anywhere; the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import io
 import json
-import math
 import os
 import time
 from collections import Counter
@@ -29,38 +27,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from datasets import Features
 
 from .errors import ReleaseError
 from .features import CONFIG_NAMES, release_features
 from .fsio import atomic_write_bytes, dumps_json, read_json
-from .model import Document, DocumentAnnotations
 from .paths import Repo
 from .progress import progress_bar
-from .rows import Codes, DocStats, Row, check_row_keys, document_rows
+from .rows import Codes
+from .shards import Shard, ShardJob, build_shards, plan_shards, sha256, write_public
 from .splits import SPLITS, load_clusters, update_splits
-from .store import load_document
 from .taxonomy import load_taxonomy
 
 BUILD_FORMAT = "3"  # bump when the meaning of the cache changes
 DOCS_PER_SHARD = 1_000  # one changed document rewrites ~1k documents' rows, not the corpus
 ROW_GROUP_ROWS = 10_000  # bounded row groups: the Hub viewer refuses very large ones
-CODE_FILES = ("build.py", "rows.py", "tokenize.py", "features.py", "card.py")
-
-
-@dataclass
-class Shard:
-    split: str
-    index: int
-    count: int
-    doc_ids: list[str]
-    key: str = ""
-
-    @property
-    def name(self) -> str:
-        return f"{self.split}-{self.index:05d}-of-{self.count:05d}.parquet"
+CODE_FILES = ("build.py", "shards.py", "rows.py", "tokenize.py", "features.py", "card.py")
 
 
 @dataclass
@@ -80,8 +62,7 @@ class BuildResult:
         return f'datasets.load_dataset("{self.out_dir}", "documents")'
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+_sha256 = sha256
 
 
 def file_hashes(repo: Repo, rels: list[str]) -> dict[str, str]:
@@ -124,73 +105,6 @@ def _features_hash(features: dict[str, Features]) -> str:
     return _sha256(dumps_json({c: f.to_dict() for c, f in features.items()}).encode())
 
 
-def plan_shards(splits: dict[str, str], doc_ids: list[str], per_shard: int) -> list[Shard]:
-    """Shards per split; a document's shard is a hash of its id (stable while the count is)."""
-    shards: list[Shard] = []
-    for split in SPLITS:
-        ids = sorted(d for d in doc_ids if splits[d] == split)
-        if not ids:
-            continue
-        count = max(1, math.ceil(len(ids) / per_shard))
-        buckets: list[list[str]] = [[] for _ in range(count)]
-        for d in ids:
-            buckets[int(_sha256(d.encode())[:8], 16) % count].append(d)
-        shards += [Shard(split, i, count, b) for i, b in enumerate(buckets)]
-    return shards
-
-
-def _parquet_bytes(table: pa.Table, schema: pa.Schema) -> bytes:
-    buf = io.BytesIO()
-    # An empty table is written with no row group at all: datasets' Parquet reader fails on a
-    # zero-row row group ("BatchSize must be greater than 0"); such shards are left out of the
-    # card's data_files anyway, but the file must not exist half-broken either.
-    with pq.ParquetWriter(buf, schema, compression="zstd") as writer:
-        if table.num_rows:
-            writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
-    return buf.getvalue()
-
-
-def _load_group(repo: Repo, doc_ids: list[str]) -> list[tuple[Document, DocumentAnnotations | None]]:
-    out = []
-    for d in doc_ids:
-        doc = load_document(repo.clean_dir / f"{d}.json")
-        if doc.doc_id != d:
-            raise ReleaseError(f"corpus/clean/{d}.json: its doc_id is {doc.doc_id!r}, not {d!r}")
-        path = repo.annotation_file(d)
-        ann = None
-        if path.is_file():
-            try:
-                ann = DocumentAnnotations.from_dict(read_json(path))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ReleaseError(f"annotations/{d}.json: not a valid annotation file ({exc})") from exc
-        out.append((doc, ann))
-    return out
-
-
-def _stats_dict(stats: list[DocStats]) -> dict[str, Any]:
-    ent, quo, eve, gs, by = Counter(), Counter(), Counter(), Counter(), Counter()
-    annotators: set[str] = set()
-    for s in stats:
-        ent.update(s.entities), quo.update(s.quotes), eve.update(s.events), gs.update(s.gold_sources)
-        annotators |= s.annotators
-        by.update(s.passes_by_annotator)
-    return {
-        "documents": len(stats),
-        "tokens": sum(s.tokens for s in stats),
-        "sentences": sum(s.sentences for s in stats),
-        "entities": dict(sorted(ent.items())),
-        "quotes": dict(sorted(quo.items())),
-        "events": dict(sorted(eve.items())),
-        "passes": sum(s.passes for s in stats),
-        "ner_dropped": sum(s.ner_dropped for s in stats),
-        "gold_sources": dict(sorted(gs.items())),
-        "annotators": sorted(annotators),
-        "passes_by_annotator": dict(sorted(by.items())),
-        "languages": dict(sorted(Counter(s.language for s in stats).items())),
-        "publishers": dict(sorted(Counter(s.publisher for s in stats).items())),
-    }
-
-
 def merge_stats(parts: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "documents": 0, "tokens": 0, "sentences": 0, "entities": {}, "quotes": {}, "events": {},
@@ -210,32 +124,6 @@ def merge_stats(parts: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-# Metadata of a document: everything but the text and where it came from in the raw file.
-META_FIELDS = tuple(f.name for f in dataclasses.fields(Document)
-                    if f.name not in ("text", "text_sha256", "provenance"))
-
-
-def _doc_summary(doc: Document, ann_sha: str | None, split: str) -> list:
-    """The manifest row of a document: [split, text_sha256, annotations sha256, metadata hash]."""
-    meta = json.dumps([getattr(doc, f) for f in META_FIELDS], ensure_ascii=False)
-    return [split, doc.text_sha256, ann_sha, _sha256(meta.encode())[:16]]
-
-
-def _build_shard(repo, shard, clusters, codes, features, ann_hashes) -> tuple[dict, dict]:
-    rows: dict[str, list[Row]] = {c: [] for c in CONFIG_NAMES}
-    stats: list[DocStats] = []
-    docs: dict[str, list] = {}
-    for doc, ann in _load_group(repo, shard.doc_ids):
-        doc_rows, st = document_rows(doc, ann, clusters.get(doc.doc_id, doc.doc_id), codes)
-        for c in CONFIG_NAMES:
-            rows[c].extend(doc_rows[c])
-        stats.append(st)
-        docs[doc.doc_id] = _doc_summary(doc, ann_hashes.get(doc.doc_id), shard.split)
-    check_row_keys(features, rows)
-    tables = {c: pa.Table.from_pylist(rows[c], schema=features[c].arrow_schema) for c in CONFIG_NAMES}
-    return tables, {"key": shard.key, "stats": _stats_dict(stats), "docs": docs}
-
-
 def build_release(
     repo: Repo,
     out_dir: Path | None = None,
@@ -243,12 +131,15 @@ def build_release(
     version: str | None = None,
     verify: str = "auto",
     docs_per_shard: int = DOCS_PER_SHARD,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build the release of `repo` into `out_dir` (default dist/peacetalks) and verify it.
 
     verify: "full" loads every config and split back with datasets.load_dataset and compares;
     "auto" does that when every shard was rewritten, otherwise checks the rewritten shards and
-    every config's features and data files through datasets' own builder (cheap)."""
+    every config's features and data files through datasets' own builder (cheap).
+    workers: processes building shards (default: the CPUs available, or the environment's
+    PEACETALKS_BUILD_WORKERS); the output bytes do not depend on it."""
     from . import card, verify as verify_mod
     from .version import read_dataset_version
 
@@ -275,11 +166,14 @@ def build_release(
     for s in shards:
         h = hashlib.sha256(base.encode())
         for d in s.doc_ids:
-            h.update(f"\n{d}\0{hashes[f'corpus/clean/{d}.json']}\0{ann_hashes.get(d, '')}"
-                     f"\0{clusters.get(d, d)}".encode())
+            entry = (f"\n{d}\0{hashes[f'corpus/clean/{d}.json']}\0{ann_hashes.get(d, '')}"
+                     f"\0{clusters.get(d, d)}").encode()
+            h.update(entry)
+            s.doc_keys[d] = _sha256(base.encode() + entry)
         s.key = h.hexdigest()
 
-    state_file = repo.cache_dir / "build" / f"{_sha256(str(out_dir).encode())[:16]}.json"
+    out_key = _sha256(str(out_dir).encode())[:16]
+    state_file = repo.cache_dir / "build" / f"{out_key}.json"
     try:
         state = read_json(state_file)
     except (OSError, ValueError):
@@ -297,42 +191,30 @@ def build_release(
     result.warnings += assignment.warnings
     groups: dict[str, dict] = {}
     files: dict[str, dict] = {}
-    expected: dict[str, pa.Table] = {}  # rel path -> table written in this build
-    todo = []
+    jobs: list[ShardJob] = []
     for s in shards:
         gid = f"{s.split}/{s.name}"
         rels = [f"data/{c}/{s.name}" for c in CONFIG_NAMES]
         old = old_groups.get(gid)
-        if old and old["key"] == s.key and all(
-            unchanged(r) for r in rels if old["rows"].get(r, 0) > 0
-        ):
+        intact = bool(old) and all(unchanged(r) for r in rels if old["rows"].get(r, 0) > 0)
+        if old and old["key"] == s.key and intact:
             groups[gid] = old
             for r in rels:
                 if r in old_files:
                     files[r] = old_files[r]
             result.reused += [r for r in rels if r in old_files]
         else:
-            todo.append((s, gid, rels))
+            jobs.append(ShardJob(
+                str(repo.root), str(out_dir), s, {d: clusters[d] for d in s.doc_ids if d in clusters},
+                {d: ann_hashes[d] for d in s.doc_ids if d in ann_hashes}, codes, features,
+                ROW_GROUP_ROWS, str(repo.cache_dir / "build" / out_key / f"{s.name}.pkl"), intact,
+            ))
 
-    with progress_bar("Building shards", sum(len(s.doc_ids) for s, _, _ in todo)) as advance:
-        for s, gid, rels in todo:
-            tables, group = _build_shard(repo, s, clusters, codes, features, ann_hashes)
-            group["rows"] = {}
-            for c, rel in zip(CONFIG_NAMES, rels):
-                table = tables[c]
-                group["rows"][rel] = table.num_rows
-                if table.num_rows == 0:  # datasets cannot load an empty split: leave it out
-                    (out_dir / rel).unlink(missing_ok=True)
-                    continue
-                data = _parquet_bytes(table, features[c].arrow_schema)
-                _write(out_dir / rel, data)
-                st = (out_dir / rel).stat()
-                files[rel] = {"sha256": _sha256(data), "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                              "rows": table.num_rows, "nbytes": table.nbytes}
-                expected[rel] = table
-                result.written.append(rel)
-            groups[gid] = group
-            advance(len(s.doc_ids))
+    with progress_bar("Building shards", sum(len(j.shard.doc_ids) for j in jobs)) as advance:
+        for job, (group, records) in zip(jobs, build_shards(jobs, workers, advance)):
+            groups[f"{job.shard.split}/{job.shard.name}"] = group
+            files.update(records)
+            result.written += list(records)
 
     # Drop Parquet files of an earlier build that are no longer part of the plan.
     for p in sorted((out_dir / "data").glob("*/*.parquet")):
@@ -380,7 +262,8 @@ def build_release(
                                               separators=(",", ":")).encode())
 
     full = verify == "full" or (verify == "auto" and not result.reused)
-    verify_mod.verify_release(out_dir, features, result, expected, full=full)
+    # every written file was already read back and compared with its table by its worker
+    verify_mod.verify_release(out_dir, features, result, {}, full=full)
     result.verified = "full" if full else "changed"
     result.seconds = time.perf_counter() - t0
     return result
@@ -395,9 +278,7 @@ def manifest_json(manifest: dict[str, Any]) -> str:
     return text + "\n  }\n}\n"
 
 
-def _write(path: Path, data: bytes) -> None:
-    atomic_write_bytes(path, data)
-    path.chmod(0o644)  # temp files are created 0600; a published file is world-readable
+_write = write_public
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -204,7 +205,7 @@ class GoldIndex:
         ambiguous = {s: tuple(sorted(ls)) for s, ls in sorted(seen.items()) if len(ls) > 1}
         return cls(labels=labels, ambiguous=ambiguous)
 
-    @property
+    @cached_property  # once per index, not once per document (frozen: nothing can change it)
     def fingerprint(self) -> str:
         blob = json.dumps(sorted(self.labels.items()), ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()[:6]
@@ -222,29 +223,70 @@ class _Candidate:
     priority: int  # lower wins among equally long candidates
 
 
-def _literal_matches(text: str, surface: str) -> list[tuple[int, int]]:
-    if surface not in text:  # fast C substring test before the regex
-        return []
-    return [m.span() for m in _bounded(re.escape(surface)).finditer(text)]
+def _is_word(ch: str) -> bool:
+    # Exactly what `\w` matches in a str regex (sre: alnum or "_"; tests check every code point).
+    return ch.isalnum() or ch == "_"
 
 
-def pattern_candidates(text: str, rules: PrelabelRules) -> list[_Candidate]:
-    out = []
-    for pat in rules.entity_patterns:
-        if pat.literal is not None and pat.literal not in text:
-            continue
-        for m in pat.regex.finditer(text):
-            if m.end() > m.start():
-                out.append(_Candidate(m.start(), m.end(), pat.label, ENTITY_PATTERNS, 1))
-    return out
+@dataclass(frozen=True)
+class EntityMatcher:
+    """Every literal entity pattern and every gold surface in ONE Aho-Corasick automaton, so a
+    document is scanned once instead of once per string (what made pre-annotation dominate
+    `ls push`). The automaton reports every occurrence, overlapping ones included, which
+    `resolve_overlaps` needs: a single regex alternation would hide a shorter match that the
+    overlap rule prefers when a longer one is eliminated. Regex patterns (a handful of date
+    rules) keep their own scans. Build once per (rules, gold index): `EntityMatcher.build`."""
 
+    automaton: Any  # ahocorasick.Automaton: surface -> (surface number, length, candidates)
+    regexes: tuple[EntityPattern, ...]
 
-def gold_candidates(text: str, index: GoldIndex) -> list[_Candidate]:
-    return [
-        _Candidate(s, e, label, GOLD_PROPAGATION, 0)
-        for surface, label in index.labels.items()
-        for s, e in _literal_matches(text, surface)
-    ]
+    @classmethod
+    def build(cls, rules: PrelabelRules, gold_index: GoldIndex) -> EntityMatcher:
+        import ahocorasick
+
+        # surface -> its (label, rule, priority) triples: a surface can be both a pattern and a
+        # gold string (two candidates, as before); a pattern listed twice counts once.
+        by_surface: dict[str, dict[tuple[str, str, int], None]] = {}
+        for pat in rules.entity_patterns:
+            if pat.literal is not None:
+                by_surface.setdefault(pat.literal, {})[(pat.label, ENTITY_PATTERNS, 1)] = None
+        for surface, label in gold_index.labels.items():
+            by_surface.setdefault(surface, {})[(label, GOLD_PROPAGATION, 0)] = None
+        automaton = ahocorasick.Automaton()
+        for n, (surface, kinds) in enumerate(by_surface.items()):
+            automaton.add_word(surface, (n, len(surface), tuple(kinds)))
+        if by_surface:
+            automaton.make_automaton()
+        regexes = tuple(p for p in rules.entity_patterns if p.literal is None)
+        return cls(automaton if by_surface else None, regexes)
+
+    def candidates(self, text: str) -> tuple[list[_Candidate], list[_Candidate]]:
+        """(pattern candidates, gold candidates) of one text: for every string, its whole-word
+        occurrences left to right without overlapping each other (what `re.finditer` of
+        `_bounded(re.escape(string))` gives)."""
+        pat: list[_Candidate] = []
+        gold: list[_Candidate] = []
+        if self.automaton is not None:
+            n_text = len(text)
+            last_end: dict[int, int] = {}  # surface number -> end of its last accepted match
+            for last, (n, length, kinds) in self.automaton.iter(text):
+                end = last + 1
+                start = end - length
+                if (start > 0 and _is_word(text[start - 1])) or (
+                    end < n_text and _is_word(text[end])
+                ):
+                    continue
+                if last_end.get(n, 0) > start:
+                    continue
+                last_end[n] = end
+                for label, rule, priority in kinds:
+                    (gold if rule == GOLD_PROPAGATION else pat).append(
+                        _Candidate(start, end, label, rule, priority))
+        for p in self.regexes:
+            for m in p.regex.finditer(text):
+                if m.end() > m.start():
+                    pat.append(_Candidate(m.start(), m.end(), p.label, ENTITY_PATTERNS, 1))
+        return pat, gold
 
 
 def resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -281,6 +323,7 @@ def prelabel(
     rules: PrelabelRules | None = None,
     *,
     combined: bool = True,
+    matcher: EntityMatcher | None = None,
 ) -> list[tuple[str, Layers]]:
     """Pre-annotations of one document as (model_version, layers) pairs.
 
@@ -290,12 +333,15 @@ def prelabel(
     combined=False: one self-contained prediction per rule set (the quote prediction also holds
     the speaker entities it points to). Empty rule sets are left out. Quotes' speakers are
     looked up among the combined entities (patterns + gold propagation) either way.
+    matcher: `EntityMatcher.build(rules, gold_index)`, built once by callers that label many
+    documents (`push.rule_prelabeler`); built here when not given.
     """
     if rules is None:
         rules = load_rules(tax)
     text = doc.text
-    pat = pattern_candidates(text, rules)
-    gold = gold_candidates(text, gold_index)
+    if matcher is None:
+        matcher = EntityMatcher.build(rules, gold_index)
+    pat, gold = matcher.candidates(text)
     entities = _entities(text, pat + gold)
     quotes = tuple(detect_quotes(text, entities, rules.quotes, tax.speaker_allowed))
     versions = {
@@ -322,6 +368,7 @@ def prelabel(
 __all__ = [
     "DIRECT_QUOTES",
     "ENTITY_PATTERNS",
+    "EntityMatcher",
     "GOLD_PROPAGATION",
     "GoldIndex",
     "PrelabelRules",

@@ -31,6 +31,7 @@ from .model import Entity, Quote, Span
 
 OPENERS = {'"': '"', "“": "”", "«": "»", "„": "“"}
 CLOSERS = {'"', "”", "»", "“"}
+_MARKS = re.compile("[" + re.escape("".join(sorted(set(OPENERS) | CLOSERS))) + "]")
 # A sentence ends at . ! ? (and a closing mark after it) followed by a space, except after
 # initials and common abbreviations ("U.S. Secretary", "Mr. Rubio").
 SENTENCE_END = re.compile(
@@ -99,8 +100,10 @@ def find_quotations(text: str) -> list[Quotation]:
                 i = p_start
         else:
             i = p_start
-        while i < p_end:
-            ch = text[i]
+        # Only quotation marks change the state: jump from one to the next (C speed) instead of
+        # visiting every character in Python.
+        for m in _MARKS.finditer(text, i, p_end):
+            ch, i = m.group(), m.start()
             if open_at is None and ch in OPENERS:
                 open_at = i
             elif open_at is not None and ch in CLOSERS:
@@ -108,7 +111,6 @@ def find_quotations(text: str) -> list[Quotation]:
                 if e > s:
                     out.append(Quotation(open_at, s, e, i))
                 open_at = None
-            i += 1
     if open_at is not None:
         _close_unclosed(text, out, open_at, paragraphs, len(paragraphs))
     return out

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import NamedTuple, Sequence
 
 from .features import OUTSIDE_TAG
@@ -91,51 +92,80 @@ def resolve_overlaps(
     return kept, len(entities) - len(kept)
 
 
-def _regex_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    skip_dot = -1
+# The same tokens by re.split: with the whole pattern as one group, split() returns
+# [gap, token, gap, token, ..., gap] as strings made in C, and the running sum of their lengths
+# gives every offset, so no match object or tuple is made per token (finditer cost 3x).
+_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})", TOKEN_RE.flags)
+_NEGATION_RE = re.compile(r"n['’]t", re.IGNORECASE)
+_MARKS = SENT_END | CLOSERS
+
+
+def _raw_tokens(text: str) -> tuple[list[int], list[int], list[str]]:
+    """(starts, ends, words) of the regex tokens, with abbreviations joined to their full stop
+    ("Mr.") and negations split off ("did" + "n't")."""
+    pieces = _SPLIT_RE.split(text)
+    bounds = list(accumulate(map(len, pieces)))
+    starts, ends, words = bounds[0:-1:2], bounds[1::2], pieces[1::2]
     n = len(text)
-    for m in TOKEN_RE.finditer(text):
-        s, e = m.span()
-        if s == skip_dot:  # the full stop already joined its abbreviation
-            continue
-        last = text[e - 1]
-        if last in "tT" and e - s > 3 and text[e - 3 : e].lower() in NEGATION:
-            spans += [(s, e - 3), (e - 3, e)]  # did|n't
-        elif (
-            e < n and text[e] == "." and (e + 1 == n or not text[e + 1].isalnum())
-            and text[s:e].lower() in ABBREVIATIONS
-        ):
-            spans.append((s, e + 1))  # Mr.
-            skip_dot = e
-        else:
-            spans.append((s, e))
-    return spans
+    # Fix-ups, found with C-level scans (list.index, one regex) rather than a loop over tokens.
+    edits: list[tuple[int, str]] = []  # (token index, "join" | "split")
+    i = 0
+    while True:
+        try:
+            i = words.index(".", i + 1)
+        except ValueError:
+            break
+        if (ends[i - 1] == starts[i] and words[i - 1].lower() in ABBREVIATIONS
+                and (starts[i] + 1 == n or not text[starts[i] + 1].isalnum())):
+            edits.append((i, "join"))
+    for m in _NEGATION_RE.finditer(text):
+        k = bisect_right(starts, m.start()) - 1
+        if k >= 0 and ends[k] == m.end() and ends[k] - starts[k] > 3:
+            edits.append((k, "split"))
+    # Applied from the last token backwards so that earlier indices stay valid.
+    for k, what in sorted(edits, reverse=True):
+        if what == "join":  # the full stop joins its abbreviation: Mr.
+            ends[k - 1] = ends[k]
+            words[k - 1] += "."
+            del starts[k], ends[k], words[k]
+        else:  # did|n't
+            s, e, w = starts[k], ends[k], words[k]
+            starts[k:k + 1], ends[k:k + 1], words[k:k + 1] = [s, e - 3], [e - 3, e], [w[:-3], w[-3:]]
+    return starts, ends, words
+
+
+def _cut(text: str, starts: list[int], ends: list[int], words: list[str],
+         boundaries: Sequence[int]) -> tuple[list[int], list[int], list[str]]:
+    """Cut tokens at every boundary offset strictly inside one (entity starts/ends)."""
+    inside: dict[int, list[int]] = {}
+    for c in sorted(set(boundaries)):
+        k = bisect_right(starts, c) - 1
+        if k >= 0 and starts[k] < c < ends[k]:
+            inside.setdefault(k, []).append(c)
+    if not inside:
+        return starts, ends, words
+    s2: list[int] = []
+    e2: list[int] = []
+    for k, (s, e) in enumerate(zip(starts, ends)):
+        for c in inside.get(k, ()):
+            s2.append(s)
+            e2.append(c)
+            s = c
+        s2.append(s)
+        e2.append(e)
+    return s2, e2, [text[s:e] for s, e in zip(s2, e2)]
 
 
 def token_spans(text: str, boundaries: Sequence[int] = ()) -> list[tuple[int, int]]:
     """(start, end) of the tokens of `text`, cut at every offset in `boundaries`."""
-    spans = _regex_spans(text)
-    cuts = sorted(set(boundaries))
-    if not cuts:
-        return spans
-    out: list[tuple[int, int]] = []
-    k, n = 0, len(cuts)
-    for s, e in spans:
-        while k < n and cuts[k] <= s:
-            k += 1
-        prev = s
-        while k < n and cuts[k] < e:  # a cut strictly inside this token
-            out.append((prev, cuts[k]))
-            prev = cuts[k]
-            k += 1
-        out.append((prev, e))
-    return out
+    starts, ends, _ = _cut(text, *_raw_tokens(text), boundaries)
+    return list(zip(starts, ends))
 
 
 def tokenize(text: str, boundaries: Sequence[int] = ()) -> list[Token]:
     """Regex tokens of `text`, cut at every offset in `boundaries` (entity starts/ends)."""
-    return [Token(s, e, text[s:e]) for s, e in token_spans(text, boundaries)]
+    starts, ends, words = _cut(text, *_raw_tokens(text), boundaries)
+    return [Token(*t) for t in zip(starts, ends, words)]
 
 
 def split_sentences(
@@ -144,27 +174,51 @@ def split_sentences(
 ) -> list[tuple[int, int]]:
     """Sentences as [lo, hi) token index ranges: cut at line breaks and after sentence-final
     punctuation, never inside a `protected` (start, end) character span."""
+    return _sentences(text, [s for s, _ in spans], [e for _, e in spans], words, protected)
+
+
+def _sentences(
+    text: str, starts: list[int], ends: list[int], words: list[str],
+    protected: Sequence[tuple[int, int]] = (),
+) -> list[tuple[int, int]]:
     inside = sorted(protected)
     pstarts = [s for s, _ in inside]
+    last = len(starts) - 1
+    # Only two kinds of gap can end a sentence: one holding a line break, or one after
+    # punctuation; look at those instead of at every token.
+    candidates: set[int] = set()
+    for mark in _MARKS:  # list.index scans in C: a few calls instead of a loop over tokens
+        i = -1
+        while True:
+            try:
+                i = words.index(mark, i + 1)
+            except ValueError:
+                break
+            candidates.add(i)
+    pos = text.find("\n")
+    while pos >= 0:
+        candidates.add(bisect_right(starts, pos) - 1)
+        pos = text.find("\n", pos + 1)
     ranges: list[tuple[int, int]] = []
     lo = 0
-    last = len(spans) - 1
-    for i in range(last):
-        end, nxt = spans[i][1], spans[i + 1][0]
+    for i in sorted(candidates):
+        if i < 0 or i >= last:
+            continue
+        end, nxt = ends[i], starts[i + 1]
         if nxt == end:  # attached tokens never end a sentence
             continue
         if "\n" in text[end:nxt]:
             pass
-        elif words[i] in SENT_END or words[i] in CLOSERS:
+        elif words[i] in _MARKS:
             first = words[i + 1][0]
             if not (first.isupper() or first.isdigit() or first in OPENERS):
                 continue
             j = i  # the sentence-final mark, before any closing quotes/brackets
-            while j > 0 and words[j] in CLOSERS and spans[j - 1][1] == spans[j][0]:
+            while j > 0 and words[j] in CLOSERS and ends[j - 1] == starts[j]:
                 j -= 1
             if words[j] not in SENT_END:
                 continue
-            if words[j] == "." and j > 0 and spans[j - 1][1] == spans[j][0]:
+            if words[j] == "." and j > 0 and ends[j - 1] == starts[j]:
                 word = words[j - 1]
                 if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
                     continue
@@ -176,8 +230,8 @@ def split_sentences(
                 continue
         ranges.append((lo, i + 1))
         lo = i + 1
-    if lo < len(spans):
-        ranges.append((lo, len(spans)))
+    if lo < len(starts):
+        ranges.append((lo, len(starts)))
     return ranges
 
 
@@ -187,23 +241,20 @@ def ner_doc(
     """Sentences of tokens with IOB2 tags from gold entity (start, end, label) spans; with
     `encode` (tag name -> class id) the tags are class ids instead of names."""
     kept, dropped = resolve_overlaps(entities)
-    spans = token_spans(text, [o for s, e, _ in kept for o in (s, e)])
-    words = [text[s:e] for s, e in spans]
-    tags: list = [OUTSIDE_TAG if encode is None else encode[OUTSIDE_TAG]] * len(spans)
-    if kept:
-        starts = [s for s, _ in spans]
-        for s, e, label in kept:
-            lo, hi = bisect_left(starts, s), bisect_left(starts, e)
-            covered = [k for k in range(lo, hi) if spans[k][1] <= e]
-            if not covered:  # e.g. an entity over whitespace only
-                dropped += 1
-                continue
-            b, i = f"B-{label}", f"I-{label}"
-            tags[covered[0]] = b if encode is None else encode[b]
-            for k in covered[1:]:
-                tags[k] = i if encode is None else encode[i]
+    starts, ends, words = _cut(text, *_raw_tokens(text), [o for s, e, _ in kept for o in (s, e)])
+    tags: list = [OUTSIDE_TAG if encode is None else encode[OUTSIDE_TAG]] * len(starts)
+    for s, e, label in kept:
+        lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+        covered = [k for k in range(lo, hi) if ends[k] <= e]
+        if not covered:  # e.g. an entity over whitespace only
+            dropped += 1
+            continue
+        b, i = f"B-{label}", f"I-{label}"
+        tags[covered[0]] = b if encode is None else encode[b]
+        for k in covered[1:]:
+            tags[k] = i if encode is None else encode[i]
     sentences = tuple(
         Sentence(tuple(words[lo:hi]), tuple(tags[lo:hi]))
-        for lo, hi in split_sentences(text, spans, words, [(s, e) for s, e, _ in kept])
+        for lo, hi in _sentences(text, starts, ends, words, [(s, e) for s, e, _ in kept])
     )
-    return NerDoc(sentences, len(spans), dropped)
+    return NerDoc(sentences, len(starts), dropped)

@@ -98,6 +98,22 @@ def compare_tables(loaded: pa.Table, expected: pa.Table, where: str) -> None:
         raise ReleaseError(f"{where}: unexpected columns {sorted(extra)} after loading")
 
 
+def check_written(path: Path, table: pa.Table, features: Features, where: str) -> None:
+    """A file as written by the build: read it back and compare with the table meant."""
+    on_disk = pq.read_table(path)
+    compare_tables(on_disk, table, where)
+    check_class_ids(on_disk, features, where)
+
+
+def _load_procs(n_files: int, nbytes: int) -> int | None:
+    """Processes for datasets to convert a config's Parquet files (None: in this process)."""
+    if n_files < 4 or nbytes < 256 * 2**20:  # starting processes costs more than it saves
+        return None
+    from .shards import default_workers
+
+    return min(default_workers(), n_files) if default_workers() > 1 else None
+
+
 def verify_release(
     out_dir: Path,
     features: dict[str, Features],
@@ -119,8 +135,9 @@ def verify_release(
         raise ReleaseError(f"{out_dir}/README.md: configs {found}, expected {expected_configs}")
 
     with tempfile.TemporaryDirectory(prefix="peacetalks-verify-") as cache:
+        builders = {}
         for config in expected_configs:
-            builder = datasets.load_dataset_builder(str(out_dir), config, cache_dir=cache)
+            builders[config] = builder = datasets.load_dataset_builder(str(out_dir), config, cache_dir=cache)
             if builder.info.features != features[config]:
                 raise ReleaseError(
                     f"{config}: the features datasets reads from README.md/Parquet differ from "
@@ -143,15 +160,18 @@ def verify_release(
 
         for rel, table in sorted(written.items()):
             _, config, name = rel.split("/")
-            where = f"{config}/{name.split('-', 1)[0]} ({rel})"
-            on_disk = pq.read_table(out_dir / rel)
-            compare_tables(on_disk, table, where)
-            check_class_ids(on_disk, features[config], where)
+            check_written(out_dir / rel, table, features[config], f"{config}/{name.split('-', 1)[0]} ({rel})")
 
         if not full:
             return
         for config in expected_configs:
-            dd = datasets.load_dataset(str(out_dir), config, cache_dir=cache)
+            # What datasets.load_dataset(out_dir, config) does, with the builder made above
+            # (parsing the card's YAML again per config costs more than loading a small config).
+            builder = builders[config]
+            n_files = sum(len(rels) for rels in result.files[config].values())
+            nbytes = sum(result.nbytes[config].values())
+            builder.download_and_prepare(num_proc=_load_procs(n_files, nbytes))
+            dd = builder.as_dataset()
             if sorted(dd) != sorted(result.files[config]):
                 raise ReleaseError(f"{config}: splits {sorted(dd)} loaded, expected {sorted(result.files[config])}")
             for split, rels in result.files[config].items():
