@@ -162,11 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         if r.note:
             print(f"  {r.name}: {r.note}")
     print(f"results: {out}")
-    if tmp is not None and args.out is None:
-        # keep only the results file of a smoke run
+    if tmp is not None:  # a smoke run's temp work dir: keep only its results file, if there
         for child in tmp.iterdir():
             if child != out:
                 shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
+        if not any(tmp.iterdir()):
+            tmp.rmdir()
     return 0
 
 
