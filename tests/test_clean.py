@@ -148,7 +148,10 @@ _BOILER = ["Share", "Home | World | Europe | Politics", "Advertisement", "Most p
 # Junk inserted inside lines. Carriage returns are line ends (tested as CRLF/CR line endings
 # below), not junk inside words: a CR splitting a word is a line break mid-word, which no real
 # page has and which the cleaner, rightly, cannot tell from a wrapped line.
-_JUNK = ["\u00a0", "\u200b", "\ufeff", "\u2060", "\u2009", "\u200d"]
+# Invisible junk goes anywhere; odd spaces (NBSP, thin space) replace existing spaces, as on
+# real pages: a space inserted inside a word would change the words themselves.
+_JUNK = ["\u200b", "\ufeff", "\u2060", "\u200d"]
+_ODD_SPACES = ["\u00a0", "\u2009"]
 
 
 def _prose() -> list[str]:
@@ -164,7 +167,8 @@ def test_generated_pages_clean_to_valid_documents(rng: random.Random, n_prose: i
     rng.shuffle(lines)
     eol = rng.choice(["\n", "\r\n", "\r"])
     page = eol.join(
-        "".join(ch + (rng.choice(_JUNK) if rng.random() < 0.02 else "") for ch in line) for line in lines)
+        "".join((rng.choice(_ODD_SPACES) if ch == " " and rng.random() < 0.1 else ch)
+                + (rng.choice(_JUNK) if rng.random() < 0.02 else "") for ch in line) for line in lines)
     try:
         c = clean_bytes(page.encode("utf-8"), "gen.txt")
     except RejectedInput as exc:
