@@ -38,7 +38,7 @@ def _cleaner_version() -> str:
 def _schema(repo: Repo) -> str:
     from ..generate import write_all
 
-    return f"{len(write_all(repo))} generated files"
+    return f"{len(write_all(repo))} generated files rewritten (the rest are current)"
 
 
 def _validate(repo: Repo) -> str:
