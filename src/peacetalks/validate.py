@@ -130,6 +130,25 @@ def validate_repo(repo: Repo, release_dir: Path | None = None, *, progress: Any 
     return report
 
 
+SHOWN_ERRORS = 20  # incidents quoted in the exception; the JSON report has them all
+
+
+def require_valid(repo: Repo, release_dir: Path | None = None) -> ValidationReport:
+    """validate_repo, raising ValidationFailed (first errors quoted, report path named) when
+    anything is wrong: what `peacetalks build` and `peacetalks run` stop on."""
+    from .errors import ValidationFailed
+
+    report = validate_repo(repo, release_dir)
+    if not report.ok:
+        what = f"the release in {release_dir}" if release_dir is not None else "the repository"
+        shown = "\n".join(f"  {i}" for i in report.errors[:SHOWN_ERRORS])
+        raise ValidationFailed(
+            f"validation of {what} found {len(report.errors)} error(s) "
+            f"(report: {report.json_path}):\n{shown}"
+        )
+    return report
+
+
 def generate_validation_files(repo: Repo) -> list[Path]:
     """Regenerate validation/gx/ (the GE project) and validation/CHECKS.md from the code."""
     from . import gx_suites

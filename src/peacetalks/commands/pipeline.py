@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from ..errors import ValidationFailed
 from ..paths import Repo
 from ..pipeline import Pipeline, Step, run_steps
 
@@ -42,28 +41,17 @@ def _schema(repo: Repo) -> str:
 
 
 def _validate(repo: Repo) -> str:
-    from ..validate import validate_repo
+    from ..validate import require_valid
 
-    report = validate_repo(repo)
-    if not report.ok:
-        for incident in report.errors[:20]:
-            click.echo(str(incident), err=True)
-        raise ValidationFailed(f"{len(report.errors)} error(s); report: {report.json_path}")
-    return f"ok ({len(report.incidents)} warnings)"
+    return f"ok ({len(require_valid(repo).incidents)} warnings)"
 
 
 def _build(repo: Repo) -> str:
     from ..build import build_release
-    from ..validate import validate_repo
+    from ..validate import require_valid
 
     result = build_release(repo, repo.release_dir, verify="full")
-    report = validate_repo(repo, result.out_dir)
-    if not report.ok:
-        for incident in report.errors[:20]:
-            click.echo(str(incident), err=True)
-        raise ValidationFailed(
-            f"release in {result.out_dir}: {len(report.errors)} error(s); report: {report.json_path}"
-        )
+    require_valid(repo, result.out_dir)
     docs = sum(result.rows["documents"].values())
     return (f"{docs} documents in {result.out_dir}, verified by load_dataset, validated; try:\n"
             f"  python -c 'import datasets; print({result.load_line()})'")

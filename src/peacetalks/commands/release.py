@@ -26,7 +26,6 @@ def build_cmd(out: Path | None, verify: str, no_validate: bool) -> None:
       python -c 'import datasets; print(datasets.load_dataset("dist/peacetalks", "ner"))'
     """
     from ..build import build_release
-    from ..errors import ValidationFailed
 
     repo = Repo.find()
     result = build_release(repo, out, verify=verify)
@@ -34,16 +33,9 @@ def build_cmd(out: Path | None, verify: str, no_validate: bool) -> None:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     validated = "skipped"
     if not no_validate:
-        from ..validate import validate_repo
+        from ..validate import require_valid
 
-        report = validate_repo(repo, result.out_dir)
-        if not report.ok:
-            for incident in report.errors[:20]:
-                click.echo(str(incident), err=True)
-            raise ValidationFailed(
-                f"the release in {result.out_dir} was built but validation found "
-                f"{len(report.errors)} error(s) (report: {report.json_path})"
-            )
+        require_valid(repo, result.out_dir)
         validated = "ok"
     docs = sum(result.rows["documents"].values())
     click.echo(f"Release built in {result.out_dir} ({docs} documents, "
