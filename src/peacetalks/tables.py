@@ -159,8 +159,9 @@ def _unreadable(file: str, exc: Exception, what: str) -> Incident:
     return Incident("file.unreadable", "error", None, file, f"not a valid {what} ({reason})")
 
 
-def _undeclared_annotators(repo: Any, _rows: Any, ann_files: list[Path]) -> list[Incident]:
-    """Every pseudonym in a pass must be declared (kind + description) in annotators.yaml."""
+def _undeclared_annotators(repo: Any, seen: list[tuple[str, str, str, int]]) -> list[Incident]:
+    """Every pseudonym in a pass must be declared (kind + description) in annotators.yaml.
+    `seen`: (doc_id, file, annotator, ls_annotation_id) of every pass read."""
     from .annotators import load_registry, registry_file
     from .errors import PeacetalksError
 
@@ -169,21 +170,12 @@ def _undeclared_annotators(repo: Any, _rows: Any, ann_files: list[Path]) -> list
         registry = load_registry(repo)
     except PeacetalksError as exc:
         return [Incident("annotations.undeclared-annotator", "error", None, where, str(exc))]
-    out = []
-    for path in ann_files:
-        try:
-            passes = json.loads(path.read_text(encoding="utf-8")).get("passes") or []
-        except (ValueError, AttributeError):
-            continue  # already reported as file.unreadable
-        for p in passes:
-            who = p.get("annotator") if isinstance(p, dict) else None
-            if who not in registry:
-                out.append(Incident(
-                    "annotations.undeclared-annotator", "error", path.stem,
-                    path.relative_to(repo.root).as_posix(),
-                    f"annotator {who!r} (annotation {p.get('ls_annotation_id')}) is not declared in "
-                    f"{where}; add its kind (human, crowd, ai-model or synthetic) and a description"))
-    return out
+    return [
+        Incident("annotations.undeclared-annotator", "error", doc_id, file,
+                 f"annotator {who!r} (annotation {ls_id}) is not declared in {where}; add its "
+                 "kind (human, crowd, ai-model or synthetic) and a description")
+        for doc_id, file, who, ls_id in seen if who not in registry
+    ]
 
 
 def tables_from_repo(repo: Any, *, progress: Any = None) -> Tables:
@@ -192,6 +184,7 @@ def tables_from_repo(repo: Any, *, progress: Any = None) -> Tables:
     incidents: list[Incident] = []
     rows = {name: _Rows(name) for name in SCHEMAS}
     passes: dict[str, DocumentAnnotations] = {}
+    annotators_seen: list[tuple[str, str, str, int]] = []
 
     def rel(p: Path) -> str:
         return p.relative_to(root).as_posix()
@@ -241,10 +234,11 @@ def tables_from_repo(repo: Any, *, progress: Any = None) -> Tables:
             _add_layers(rows, ann.doc_id, file, GOLD, ann.gold)
         for p in ann.passes:
             _add_layers(rows, ann.doc_id, file, layer_name(p), p.layers)
+            annotators_seen.append((ann.doc_id, file, p.annotator, p.ls_annotation_id))
         if len(ann.passes) >= 2:
             passes[ann.doc_id] = ann
 
-    incidents += _undeclared_annotators(repo, rows["annotations"], ann_files)
+    incidents += _undeclared_annotators(repo, annotators_seen)
 
     for path, name, col in ((repo.splits_file, "splits", "split"),
                             (repo.clusters_file, "clusters", "cluster_id")):
