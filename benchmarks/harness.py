@@ -69,9 +69,15 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def significant(x: float, digits: int = 4) -> float:
+    """Round to significant digits, not decimals: smoke runs time in milliseconds, and a fixed
+    4-decimal rounding of 0.0053 s would make the printed value disagree with the ratio."""
+    return float(f"{x:.{digits}g}")
+
+
 def ratio_row(name: str, value: float, anchor: str, anchor_value: float, goal: float,
               unit: str = "s", note: str = "") -> Row:
-    return Row(name, round(value, 4), unit, anchor, round(anchor_value, 4),
+    return Row(name, significant(value), unit, anchor, significant(anchor_value),
                round(value / anchor_value, 3) if anchor_value else None, goal, True, note)
 
 

@@ -1,7 +1,8 @@
 """`python -m benchmarks.profile STAGE [--docs N]`: cProfile one stage on synthetic data and print
 where its time goes (the evidence behind the notes in benchmarks/PROFILE.md).
 
-Stages: build (full build of a --docs repository), validate (validate_tables on it),
+Stages: build (full build of a --docs repository), rebuild (the build after one changed document,
+the full build before it untimed), validate (validate_tables on it),
 clean_text / clean_html (--docs pages).
 """
 
@@ -21,13 +22,13 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 from peacetalks.taxonomy import load_taxonomy  # noqa: E402
 
-from .repo import ROOT, make_repo  # noqa: E402
+from .repo import ROOT, change_document, make_repo  # noqa: E402
 from .synth import SyntheticCorpus  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.profile")
-    p.add_argument("stage", choices=("build", "validate", "clean_text", "clean_html"))
+    p.add_argument("stage", choices=("build", "rebuild", "validate", "clean_text", "clean_html"))
     p.add_argument("--docs", type=int, default=1000)
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
@@ -35,11 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="peacetalks-profile-"))
     prof = cProfile.Profile()
     try:
-        if args.stage in ("build", "validate"):
+        if args.stage in ("build", "rebuild", "validate"):
             repo = make_repo(work / "repo", args.docs)
-            if args.stage == "build":
+            if args.stage in ("build", "rebuild"):
                 from peacetalks.build import build_release
 
+                if args.stage == "rebuild":
+                    build_release(repo, work / "out")
+                    change_document(repo, sorted(p.stem for p in repo.clean_dir.glob("*.json"))[0])
                 prof.runcall(build_release, repo, work / "out")
             else:
                 from peacetalks.tables import tables_from_repo

@@ -126,18 +126,23 @@ def reset_state(repo: Repo) -> None:
     shutil.rmtree(repo.root / "dist", ignore_errors=True)
 
 
-def change_document(repo: Repo, doc_id_: str, k: int) -> None:
+def change_document(repo: Repo, doc_id_: str) -> int:
     """Edit one document the way a re-clean does (its text changes), keeping its annotations
-    anchored: the sentence is appended after every span, and the file's anchor hash follows."""
+    anchored: a sentence is appended after every span, and the file's anchor hash follows.
+    Every call really changes the text (the edit counter goes up), also on a synthetic repo
+    reused from an earlier benchmark run: a no-op "edit" would time a build with nothing to do.
+    Returns the edit number written."""
     path = repo.clean_dir / f"{doc_id_}.json"
     doc = Document.from_dict(read_json(path))
-    base = doc.text.split("\n\n[edit ")[0]
+    base, _, tail = doc.text.partition("\n\n[edit ")
+    k = int(tail.split("]", 1)[0]) + 1 if tail else 1
     text = f"{base}\n\n[edit {k}] The ministry later corrected the figures."
     sha = sha256_text(text)
     write_json(path, replace(doc, text=text, text_sha256=sha).to_dict())
     apath = repo.annotation_file(doc_id_)
     ann = DocumentAnnotations.from_dict(read_json(apath))
     write_json(apath, replace(ann, text_sha256=sha).to_dict())
+    return k
 
 
 def corpus_stats(repo: Repo, sample: int = 200) -> dict:

@@ -122,7 +122,7 @@ def _fault_repo(tmp_path: Path):
     edit(repo.clean_dir / f"{ids[1]}.json", doc_faults)
     edit(repo.annotation_file(ids[2]), lambda d: d["status"].update(entities="half"))
     repo.annotation_file(ids[3]).unlink()
-    change_document(repo, ids[4], 1)  # a legal edit: must stay clean
+    change_document(repo, ids[4])  # a legal edit: must stay clean
     return repo
 
 

@@ -194,6 +194,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _port_in_use_error(port: int) -> LabelStudioError:
+    return LabelStudioError(
+        f"port {port} on 127.0.0.1 is already in use (Label Studio would silently move to "
+        f"another port); pick another one or stop what uses it")
+
+
+def _check_port_free(port: int) -> None:
+    """Fail before starting anything when the port is taken: Label Studio itself would move to
+    the next port, or exit, depending on timing (both seen here)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # as servers do: a port in TIME_WAIT after our own last server is free; a listener is not
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            raise _port_in_use_error(port) from None
+
+
 def server_env(data_dir: Path, creds: Credentials, base: dict[str, str] | None = None) -> dict:
     env = {k: v for k, v in (base if base is not None else os.environ).items()
            if k not in LEAKING_ENV and not k.startswith("LABEL_STUDIO_")}
@@ -227,6 +245,7 @@ def start_server(
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
+    _check_port_free(port)
     db = data_dir / "label_studio.sqlite3"
     if not db.exists():
         shutil.copy(ensure_db_template(exe), db)
@@ -254,7 +273,12 @@ def _wait_ready(handle: ServerHandle, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=5.0) as http:
         while True:
+            # Someone took the port between our check and the server's bind.
+            if f"Port {handle.port} is in use" in _new_log(handle):
+                raise _port_in_use_error(handle.port)
             if handle.process is not None and handle.process.poll() is not None:
+                if f"Port {handle.port} is in use" in _new_log(handle):  # written, then exited
+                    raise _port_in_use_error(handle.port)
                 raise LabelStudioError(
                     f"Label Studio exited with status {handle.process.returncode} during start; "
                     f"log {handle.log_path}:\n{_log_tail(handle.log_path)}")
@@ -262,11 +286,6 @@ def _wait_ready(handle: ServerHandle, timeout: float) -> None:
                 raise LabelStudioError(
                     f"Label Studio did not answer on {handle.base_url}/health within {timeout:.0f}s;"
                     f" log {handle.log_path}:\n{_log_tail(handle.log_path)}")
-            if f"Port {handle.port} is in use" in _new_log(handle):
-                # Label Studio moves to the next free port on its own; we never want that.
-                raise LabelStudioError(
-                    f"port {handle.port} on 127.0.0.1 is already in use (Label Studio would "
-                    f"silently move to another port); pick another one or stop what uses it")
             try:
                 if http.get(f"{handle.base_url}/health").status_code == 200:
                     break
