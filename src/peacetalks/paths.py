@@ -21,6 +21,16 @@ def find_root(start: Path | None = None) -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def json_stems(directory: Path) -> list[str]:
+    """Sorted names (without .json) of the JSON files in `directory`, [] when it does not exist.
+    One listdir, no Path objects: 100k documents are listed several times per build."""
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return []
+    return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
+
+
 @dataclass(frozen=True)
 class Repo:
     root: Path
@@ -41,6 +51,13 @@ class Repo:
     @property
     def clean_dir(self) -> Path:
         return self.root / "corpus" / "clean"
+
+    def doc_ids(self) -> list[str]:
+        """Ids of the cleaned documents (file stem == doc_id, as store.save_document writes)."""
+        return json_stems(self.clean_dir)
+
+    def annotated_ids(self) -> list[str]:
+        return json_stems(self.annotations_dir)
 
     @property
     def clusters_file(self) -> Path:

@@ -63,13 +63,21 @@ def assign_splits(
     warnings: list[str] = []
     cluster_of = {d: clusters.get(d, d) for d in set(doc_ids) | set(frozen)}
 
+    # Most clusters hold one document: those are placed directly (a fresh one becomes a new
+    # cluster), and only the multi-document clusters are grouped and looked at as a whole.
+    sizes = Counter(cluster_of.values())
     members: dict[str, list[str]] = defaultdict(list)
+    new_clusters: dict[str, list[str]] = {}
     for d in sorted(cluster_of):
-        members[cluster_of[d]].append(d)
+        cid = cluster_of[d]
+        if sizes[cid] > 1:
+            members[cid].append(d)
+        elif d not in frozen and d in in_corpus:
+            new_clusters[cid] = [d]
 
     # Rule 1: clusters with recorded members.
-    new_clusters: dict[str, list[str]] = {}
-    for cid, docs in sorted(members.items()):
+    for cid in sorted(members):
+        docs = members[cid]
         recorded = Counter(frozen[d] for d in docs if d in frozen)
         fresh = [d for d in docs if d not in frozen and d in in_corpus]
         if len(recorded) > 1:
@@ -119,8 +127,8 @@ def assign_splits(
     for cid, split in placed.items():
         for d in new_clusters[cid]:
             result[d] = split
-    new = tuple(sorted(d for d in doc_ids if d not in frozen))
-    return SplitAssignment(dict(sorted(result.items())), new, tuple(warnings))
+    new = tuple(d for d in doc_ids if d not in frozen)  # doc_ids is sorted
+    return SplitAssignment({d: result[d] for d in sorted(result)}, new, tuple(warnings))
 
 
 def load_clusters(repo: Repo) -> dict[str, str]:
@@ -149,7 +157,7 @@ def load_frozen(repo: Repo) -> dict[str, str]:
 
 def corpus_doc_ids(repo: Repo) -> list[str]:
     """Document ids of corpus/clean/ (file stem == doc_id, as store.save_document writes them)."""
-    return sorted(p.stem for p in repo.clean_dir.glob("*.json"))
+    return repo.doc_ids()
 
 
 def update_splits(repo: Repo, doc_ids: Iterable[str] | None = None) -> SplitAssignment:
