@@ -214,7 +214,11 @@ def dedup_key(text: str, lower: str | None = None) -> str:
     key = text.lower() if lower is None else lower
     if "  " in key or "\n" in key or "\t" in key:
         key = " ".join(key.split())
-    return key.rstrip(" .!?:;,…").lstrip(" -–—•·*")
+    return key.rstrip(_KEY_TAIL).lstrip(_KEY_HEAD)
+
+
+_KEY_TAIL = " .!?:;,…"
+_KEY_HEAD = " -–—•·*"
 
 
 class Unit:
@@ -255,7 +259,10 @@ def classify(units: list[Unit]) -> None:
         lower = u.text.lower()  # once for the families and the key
         if u.drop is None:
             u.drop = unit_reason(u.text, u.n_words, lower)
-        u.key = dedup_key(u.text, lower)
+        if u.text is u.collapsed:  # no whitespace to normalise in the key (see dedup_key)
+            u.key = lower.rstrip(_KEY_TAIL).lstrip(_KEY_HEAD)
+        else:
+            u.key = dedup_key(u.text, lower)
         u.prose = u.drop is None and is_prose(u.text, u.n_words)
     mark_repeats(units)
     mark_teasers(units)

@@ -22,6 +22,7 @@ import ftfy
 from charset_normalizer import from_bytes
 
 from .errors import RejectedInput
+from .utf8screen import Utf8Screen
 
 # A news article is a few KB; 20 MiB is far beyond any real page (even with inlined images) and
 # keeps one bad file from eating the memory of a batch. Larger files are refused, not truncated.
@@ -72,8 +73,12 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
     if data.startswith(_MAGIC):
         raise RejectedInput(where, BINARY, "file signature of a binary format")
     text, encoding, notes = _decode(data, where)
-    text = normalize_text(text)
-    if not text.strip():
+    # Plain UTF-8 (the text is `data.decode()`): when no byte sequence of a character that
+    # normalisation touches occurs and the text is NFC already, normalize_text returns it as is.
+    if not (encoding == "utf-8" and not notes and _untouched_utf8(data)
+            and unicodedata.is_normalized("NFC", text)):
+        text = normalize_text(text)
+    if not text or text.isspace():  # (not text.strip(): without copying the page)
         raise RejectedInput(where, EMPTY, "only whitespace or invisible characters")
     return Decoded(text, encoding, tuple(notes))
 
@@ -223,6 +228,22 @@ _FTFY = ftfy.TextFixerConfig(
     normalization=None,  # NFC below, after junk removal (removal can create new compositions)
     explain=False,
 )
+
+
+# What `_normalize_once` changes (before NFC): "\r", the translation table, ZWJ, ZWNJ, and text
+# where _MOJIBAKE_HINT matches. Both are screened on the UTF-8 bytes (see utf8screen): the hint's
+# first characters U+00C2-U+00F4 are C3 82 to C3 B4, and every second character of it is
+# non-ASCII, so a first character followed by any non-ASCII byte covers it.
+_TOUCHED = Utf8Screen([0x0D, 0x200C, 0x200D, *_TABLE])
+_MOJIBAKE_FIRST = range(0xC2, 0xF5)
+_MOJIBAKE_START = re.compile(
+    b"(?:" + b"|".join(re.escape(chr(c).encode()) for c in _MOJIBAKE_FIRST) + b")[\x80-\xff]"
+)
+
+
+def _untouched_utf8(data: bytes) -> bool:
+    """True only if normalize_text(data.decode()) has nothing to do but NFC (False: maybe)."""
+    return _TOUCHED.absent(data) and not (b"\xc3" in data and _MOJIBAKE_START.search(data))
 
 
 def normalize_text(text: str) -> str:
