@@ -186,6 +186,45 @@ def test_two_annotators_are_pseudonyms_and_no_personal_data(
             assert "@" not in blob, f"an email-like string in {path}"
 
 
+def test_pull_in_many_export_chunks_equals_one_export(
+        ls, ls_project, ls_repo, pushed, taxonomy, monkeypatch, tmp_path):
+    """An incremental pull exports in chunks, fetching the next while converting this one;
+    the files must be byte-identical to a full pull's (one export of every task)."""
+    import shutil
+
+    import peacetalks.pull as pull_module
+    annotate(ls, pushed["d1"], layers_d1(), taxonomy)
+    annotate(ls, pushed["d2"], entity_only("d2", "Zelensky", "PERSON"), taxonomy)
+    pull(ls, ls_project.id, ls_repo, taxonomy, full=True)
+    full_files = snapshot(ls_repo.annotations_dir)
+
+    shutil.rmtree(ls_repo.state_dir)
+    for path in ls_repo.annotations_dir.glob("*.json"):
+        path.unlink()
+    pull_module.save_state(ls_repo, ls, ls_project.id, {"tasks": {}, "docs": {}})
+    monkeypatch.setattr(pull_module, "EXPORT_CHUNK", 1)
+    chunks = []
+    real = pull_module.export_chunks
+    monkeypatch.setattr(pull_module, "export_chunks",
+                        lambda *a: (chunks.append(c) or c for c in real(*a)))
+    report = pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert not report.full and report.exported == 3 and sorted(report.written) == ["d1", "d2"]
+    assert [[t["id"] for t in c] for c in chunks] == [[i] for i in sorted(pushed.values())]
+    assert snapshot(ls_repo.annotations_dir) == full_files
+
+
+def test_failed_first_pull_writes_not_even_the_pseudonym_key(
+        ls, ls_project, ls_repo, pushed, taxonomy):
+    ls_repo.pseudonym_key_file.unlink(missing_ok=True)
+    ls.sdk.annotations.create(id=pushed["d1"], result=[{
+        "id": "bad1", "from_name": "entity", "to_name": "text", "type": "labels",
+        "value": {"start": 0, "end": 5, "text": "Rubio", "labels": ["WIZARD"]}}])
+    with pytest.raises(LabelStudioError):
+        pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert not ls_repo.pseudonym_key_file.exists()
+    assert list(ls_repo.annotations_dir.glob("*.json")) == []
+
+
 def test_unknown_label_in_label_studio_is_refused_and_writes_nothing(
         ls, ls_project, ls_repo, pushed, taxonomy):
     annotate(ls, pushed["d3"], entity_only("d3", "Putin", "PERSON"), taxonomy)

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import orjson
+
 
 def _default_mode() -> int:
     # mkstemp creates 0600 files; data files should get the usual rw-r--r-- (minus the umask).
@@ -21,9 +23,29 @@ def _default_mode() -> int:
 FILE_MODE = _default_mode()
 
 
+_PRETTY = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+
+
+def dumps_json_bytes(data: Any) -> bytes:
+    """Pretty, stable JSON (2-space indent, UTF-8, keys in insertion order, final newline) so
+    that git diffs of data files stay readable. orjson writes it ~20x faster than the stdlib,
+    whose indenting encoder is pure Python (it dominated a 10k-task pull); for our data the
+    bytes are the same as json.dumps(indent=2, ensure_ascii=False). What orjson refuses
+    (integers beyond 64 bits, non-string keys) goes through the stdlib."""
+    try:
+        return orjson.dumps(data, option=_PRETTY)
+    except TypeError:
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def dumps_json(data: Any) -> str:
-    """Pretty, stable JSON so that git diffs of data files stay readable."""
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return dumps_json_bytes(data).decode("utf-8")
+
+
+def loads_json(data: bytes | str) -> Any:
+    """orjson.loads: its JSONDecodeError is a ValueError (and json.JSONDecodeError), like the
+    stdlib's, so callers' error handling is the same; invalid UTF-8 is a ValueError too."""
+    return orjson.loads(data)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -46,11 +68,11 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def write_json(path: Path, data: Any) -> None:
-    atomic_write_text(path, dumps_json(data))
+    atomic_write_bytes(path, dumps_json_bytes(data))
 
 
 def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return orjson.loads(path.read_bytes())
 
 
 class FileBatch:
@@ -73,7 +95,7 @@ class FileBatch:
         self._staged.append((Path(tmp), path))
 
     def write_json(self, path: Path, data: Any) -> None:
-        self.write_bytes(path, dumps_json(data).encode("utf-8"))
+        self.write_bytes(path, dumps_json_bytes(data))
 
     def delete(self, path: Path) -> None:
         self._deletions.append(path)

@@ -36,6 +36,7 @@ from datasets import Features
 from .errors import ReleaseError
 from .features import CONFIG_NAMES
 from .fsio import atomic_write_bytes, read_json
+from .gcpause import gc_paused
 from .model import Document, DocumentAnnotations
 from .rows import Codes, DocStats, Row, check_row_keys, document_rows
 from .splits import SPLITS
@@ -192,6 +193,11 @@ def _old_slices(job: ShardJob, old: dict, rels: list[str]) -> dict[str, dict[str
 
 def build_shard(job: ShardJob) -> tuple[dict, dict[str, dict]]:
     """Build and write one shard: (group state, {rel path: file record}). Runs in a worker."""
+    with gc_paused():  # a shard's rows stay alive until its tables are made (see gcpause)
+        return _build_shard(job)
+
+
+def _build_shard(job: ShardJob) -> tuple[dict, dict[str, dict]]:
     from .verify import check_written
 
     shard, root, out_dir = job.shard, Path(job.root), Path(job.out_dir)

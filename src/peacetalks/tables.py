@@ -21,6 +21,8 @@ from typing import Any, Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .fsio import read_json
+from .gcpause import gc_paused
 from .model import DocumentAnnotations, Document, Incident, Layers
 
 GOLD = "gold"
@@ -197,6 +199,11 @@ def _undeclared_annotators(repo: Any, seen: list[tuple[str, str, str, int]]) -> 
 
 def tables_from_repo(repo: Any, *, progress: Any = None) -> Tables:
     """Read corpus/clean, annotations/, corpus/splits.json and corpus/clusters.json."""
+    with gc_paused():  # the rows read stay alive until the tables are built (see gcpause)
+        return _tables_from_repo(repo, progress)
+
+
+def _tables_from_repo(repo: Any, progress: Any) -> Tables:
     root: Path = repo.root
     incidents: list[Incident] = []
     rows = {name: _Rows(name) for name in SCHEMAS}
@@ -212,7 +219,7 @@ def tables_from_repo(repo: Any, *, progress: Any = None) -> Tables:
 
     for path in clean_files:
         try:
-            doc = Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            doc = Document.from_dict(read_json(path))
         except (ValueError, KeyError, TypeError) as exc:
             incidents.append(_unreadable(rel(path), exc, "cleaned document"))
             continue
@@ -230,7 +237,7 @@ def tables_from_repo(repo: Any, *, progress: Any = None) -> Tables:
 
     for path in ann_files:
         try:
-            ann = DocumentAnnotations.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            ann = DocumentAnnotations.from_dict(read_json(path))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             incidents.append(_unreadable(rel(path), exc, "annotation file"))
             continue
