@@ -22,7 +22,8 @@ from xml.sax.saxutils import quoteattr
 
 from peacetalks.convert import layers_to_results
 from peacetalks.ls_client import LS
-from peacetalks.ls_server import Credentials, ensure_server_venv, start_server, stop_server
+from peacetalks.ls_server import Credentials, start_server, stop_server
+from peacetalks.ls_venv import ensure_server_venv
 from peacetalks.paths import Repo
 from peacetalks.pull import pull
 from peacetalks.push import push, rule_prelabeler, task_data

@@ -33,10 +33,10 @@ from peacetalks.ls_client import LS
 from peacetalks.ls_server import (
     Credentials,
     ServerHandle,
-    ensure_server_venv,
     start_server,
     stop_server,
 )
+from peacetalks.ls_venv import ensure_server_venv
 from peacetalks.paths import Repo
 from peacetalks.taxonomy import Taxonomy, load_taxonomy
 

@@ -15,12 +15,12 @@ from .ls_client import LS, TOKEN_ENV, URL_ENV
 from .ls_server import (
     Credentials,
     ServerHandle,
-    ensure_server_venv,
     read_pidfile,
     start_server,
     stop_pid,
     write_pidfile,
 )
+from .ls_venv import ensure_server_venv
 from .paths import Repo
 
 PROJECT_TITLE = os.environ.get("PEACETALKS_LS_PROJECT", "peacetalks")

@@ -1,9 +1,6 @@
 """Set up and run a real Label Studio server (its own virtualenv, loopback only, offline).
 
-Label Studio pins libraries (pyarrow<25, an old pytz) that would break the project's environment,
-so it lives in a separate venv built from the pinned, hash-locked
-`data/label-studio-requirements.txt`. The venv sits in a cache folder keyed by the lock's hash, so
-every checkout (and every CI run with a warm cache) reuses it.
+The server runs from its own virtualenv (ls_venv): its pins clash with the project's.
 
 Facts this module relies on (measured; see the project notes on Label Studio 1.23):
 - credentials/token env vars create the admin only on the first start of an empty data dir;
@@ -15,7 +12,6 @@ Facts this module relies on (measured; see the project notes on Label Studio 1.2
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import secrets
@@ -23,7 +19,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +26,8 @@ from pathlib import Path
 import httpx
 
 from .errors import LabelStudioError
+from .ls_venv import ensure_server_venv, tail
 
-REQUIREMENTS = Path(__file__).with_name("data") / "label-studio-requirements.txt"
-VENV_ENV = "PEACETALKS_LS_VENV"
-READY_MARKER = ".peacetalks-ready"
 # Variables Label Studio reads as fallbacks for its LABEL_STUDIO_* settings (get_env()).
 LEAKING_ENV = ("USERNAME", "PASSWORD", "PORT", "HOST", "DEBUG", "USER_TOKEN")
 
@@ -83,72 +76,6 @@ class ServerHandle:
 # --- the server's own virtualenv ----------------------------------------------------------
 
 
-def requirements_hash() -> str:
-    return hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:16]
-
-
-def default_venv_dir() -> Path:
-    if os.environ.get(VENV_ENV):
-        return Path(os.environ[VENV_ENV]).expanduser()
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "peacetalks" / f"label-studio-{requirements_hash()}"
-
-
-def _executable(venv: Path) -> Path:
-    return venv / "bin" / "label-studio"
-
-
-def ensure_server_venv(venv: Path | None = None, quiet: bool = False) -> Path:
-    """Return the `label-studio` executable, creating its venv from the lock when missing.
-
-    A file lock serialises concurrent callers (parallel test sessions); a marker written last
-    tells a finished venv from one interrupted mid-install, which is rebuilt."""
-    venv = (venv or default_venv_dir()).resolve()
-    exe = _executable(venv)
-    if (venv / READY_MARKER).is_file() and exe.is_file():
-        return exe
-    if os.environ.get(VENV_ENV) and exe.is_file() and not (venv / READY_MARKER).exists():
-        # A venv the user pointed us at and built themselves: trust it as is.
-        return exe
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with open(venv.parent / f".{venv.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if (venv / READY_MARKER).is_file() and exe.is_file():
-            return exe
-        shutil.rmtree(venv, ignore_errors=True)
-        _build_venv(venv, quiet)
-        (venv / READY_MARKER).write_text(requirements_hash() + "\n")
-    return exe
-
-
-def _build_venv(venv: Path, quiet: bool) -> None:
-    uv = shutil.which("uv")
-    if uv:
-        steps = [
-            [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
-            [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
-             "--require-hashes", "-r", str(REQUIREMENTS)],
-        ]
-    else:
-        steps = [
-            [sys.executable, "-m", "venv", str(venv)],
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-             "--require-hashes", "-r", str(REQUIREMENTS)],
-        ]
-    from rich.console import Console
-
-    console = Console(stderr=True, quiet=quiet)
-    with console.status(f"Installing Label Studio into {venv} (once; about a minute)"):
-        for cmd in steps:
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-            if proc.returncode != 0:
-                shutil.rmtree(venv, ignore_errors=True)
-                raise LabelStudioError(
-                    f"cannot create the Label Studio venv at {venv}: {' '.join(cmd[:3])} failed "
-                    f"(exit {proc.returncode}): {_tail(proc.stderr or proc.stdout)}"
-                )
-
-
 def ensure_db_template(exe: Path, quiet: bool = False) -> Path:
     """A migrated, empty Label Studio database next to the venv, made once.
 
@@ -178,7 +105,7 @@ def ensure_db_template(exe: Path, quiet: bool = False) -> Path:
             db = Path(tmp) / "label_studio.sqlite3"
             if proc.returncode != 0 or not db.is_file():
                 raise LabelStudioError(f"cannot migrate an empty Label Studio database: "
-                                       f"{_tail(proc.stderr or proc.stdout)}")
+                                       f"{tail(proc.stderr or proc.stdout)}")
             template.parent.mkdir(exist_ok=True)
             shutil.copy(db, template.with_suffix(".tmp"))
             os.replace(template.with_suffix(".tmp"), template)
@@ -416,10 +343,6 @@ def read_pidfile(path: Path) -> dict | None:
     return info if _alive(int(info.get("pid", 0))) else None
 
 
-def _tail(text: str, lines: int = 25) -> str:
-    return "\n".join((text or "").strip().splitlines()[-lines:])
-
-
 def _new_log(handle: ServerHandle) -> str:
     try:
         with open(handle.log_path, "rb") as f:
@@ -431,6 +354,6 @@ def _new_log(handle: ServerHandle) -> str:
 
 def _log_tail(path: Path, lines: int = 25) -> str:
     try:
-        return _tail(path.read_text(errors="replace"), lines)
+        return tail(path.read_text(errors="replace"), lines)
     except OSError:
         return "(no log)"

@@ -31,7 +31,8 @@ def setup() -> None:
     Example:
       peacetalks ls setup
     """
-    from ..ls_server import ensure_db_template, ensure_server_venv
+    from ..ls_server import ensure_db_template
+    from ..ls_venv import ensure_server_venv
 
     exe = ensure_server_venv()
     ensure_db_template(exe)
