@@ -124,6 +124,18 @@ class _Rows:
         if len(self._first) >= ROWS_PER_BATCH:
             self._flush()
 
+    def extend(self, n: int, **columns: Any) -> None:
+        """Add n rows at once: each column is a list of n values or one value for all rows;
+        columns not given are null. The per-row path (add) costs a dict and a loop over
+        every column per row; entity rows are most of a corpus's rows."""
+        if not n:
+            return
+        for key, values in self.cols.items():
+            got = columns.get(key)
+            values.extend(got if isinstance(got, list) else [got] * n)
+        if len(self._first) >= ROWS_PER_BATCH:
+            self._flush()
+
     def _flush(self) -> None:
         self.batches.append(from_columns(self.name, self.cols))
         for values in self.cols.values():
@@ -142,21 +154,29 @@ def layer_name(p: Any) -> str:
 
 def _add_layers(rows: dict[str, _Rows], doc_id: str, file: str, layer: str, layers: Layers) -> None:
     base = {"doc_id": doc_id, "file": file, "layer": layer}
-    for e in layers.entities:
-        rows["entities"].add(**base, id=e.id, start=e.span.start, end=e.span.end,
-                             text=e.span.text, label=e.label)
-    for q in layers.quotes:
-        cue = q.cue
-        rows["quotes"].add(
-            **base, id=q.id, start=q.span.start, end=q.span.end, text=q.span.text, kind=q.kind,
-            speaker=q.speaker, cue_id=q.cue_id, cue_start=None if cue is None else cue.start,
-            cue_end=None if cue is None else cue.end, cue_text=None if cue is None else cue.text,
-        )
-    for ev in layers.events:
-        rows["events"].add(**base, id=ev.id, start=ev.span.start, end=ev.span.end,
-                           text=ev.span.text, type=ev.type, realis=ev.realis)
-        for a in ev.arguments:
-            rows["event_arguments"].add(**base, event_id=ev.id, role=a.role, entity_id=a.entity)
+    ents = layers.entities
+    rows["entities"].extend(
+        len(ents), **base, id=[e.id for e in ents], start=[e.span.start for e in ents],
+        end=[e.span.end for e in ents], text=[e.span.text for e in ents],
+        label=[e.label for e in ents])
+    qs = layers.quotes
+    cues = [q.cue for q in qs]
+    rows["quotes"].extend(
+        len(qs), **base, id=[q.id for q in qs], start=[q.span.start for q in qs],
+        end=[q.span.end for q in qs], text=[q.span.text for q in qs], kind=[q.kind for q in qs],
+        speaker=[q.speaker for q in qs], cue_id=[q.cue_id for q in qs],
+        cue_start=[None if c is None else c.start for c in cues],
+        cue_end=[None if c is None else c.end for c in cues],
+        cue_text=[None if c is None else c.text for c in cues])
+    evs = layers.events
+    rows["events"].extend(
+        len(evs), **base, id=[ev.id for ev in evs], start=[ev.span.start for ev in evs],
+        end=[ev.span.end for ev in evs], text=[ev.span.text for ev in evs],
+        type=[ev.type for ev in evs], realis=[ev.realis for ev in evs])
+    args = [(ev.id, a) for ev in evs for a in ev.arguments]
+    rows["event_arguments"].extend(
+        len(args), **base, event_id=[e for e, _ in args], role=[a.role for _, a in args],
+        entity_id=[a.entity for _, a in args])
 
 
 def _read_json_pairs(path: Path) -> list[tuple[str, Any]]:
