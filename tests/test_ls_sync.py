@@ -225,6 +225,26 @@ def test_failed_first_pull_writes_not_even_the_pseudonym_key(
     assert list(ls_repo.annotations_dir.glob("*.json")) == []
 
 
+def test_a_pass_started_from_a_prediction_names_its_model_version(
+        ls, ls_project, ls_repo, pushed, taxonomy):
+    """Provenance: a pass the annotator began from a pre-annotation says which rule set or
+    model made it; a pass made from scratch says nothing, and its file has no such key."""
+    from peacetalks.convert import layers_to_results
+    results = layers_to_results(entity_only("d1", "Rubio", "PERSON"), taxonomy)
+    pred = ls.sdk.predictions.create(task=pushed["d1"], result=results,
+                                     model_version="entity-rules@test-7")
+    annotate(ls, pushed["d1"], entity_only("d1", "Rubio", "PERSON"), taxonomy,
+             parent_prediction=pred.id)
+    annotate(ls, pushed["d2"], entity_only("d2", "Zelensky", "PERSON"), taxonomy)
+    report = pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert sorted(report.written) == ["d1", "d2"]
+    d1 = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("d1")))
+    d2 = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("d2")))
+    assert d1.passes[0].from_prediction == "entity-rules@test-7"
+    assert d2.passes[0].from_prediction is None
+    assert "from_prediction" not in ls_repo.annotation_file("d2").read_text()
+
+
 def test_unknown_label_in_label_studio_is_refused_and_writes_nothing(
         ls, ls_project, ls_repo, pushed, taxonomy):
     annotate(ls, pushed["d3"], entity_only("d3", "Putin", "PERSON"), taxonomy)

@@ -323,6 +323,12 @@ def test_json_schema_accepts_what_the_model_writes(tax):
     jsonschema.validate(doc, schema)
     empty = DocumentAnnotations("doc2", "b" * 64, None).to_dict()
     jsonschema.validate(empty, schema)
+    from dataclasses import replace
+    ann = _sample_annotations(tax)
+    predicted = replace(ann, passes=(replace(ann.passes[0], from_prediction="rules@1"),))
+    jsonschema.validate(predicted.to_dict(), schema)
+    assert DocumentAnnotations.from_dict(predicted.to_dict()) == predicted
+    assert "from_prediction" not in doc["passes"][0]
 
 
 @pytest.mark.parametrize("mutate, where", [
@@ -331,6 +337,7 @@ def test_json_schema_accepts_what_the_model_writes(tax):
     (lambda d: d["gold"]["events"][0].update(realis="MAYBE"), "realis"),
     (lambda d: d["gold"]["events"][0]["arguments"][0].update(role="PATIENT"), "role"),
     (lambda d: d["passes"][0].update(annotator="jane.doe@example.org"), "annotator"),
+    (lambda d: d["passes"][0].update(from_prediction=""), "from_prediction"),
     (lambda d: d["gold"]["entities"][0].update(start=-1), "start"),
     (lambda d: d.update(status={"entities": "finished"}), "status"),
     (lambda d: d.update(extra=1), "extra"),

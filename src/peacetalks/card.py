@@ -158,7 +158,10 @@ def provenance_md(stats: dict[str, dict[str, Any]],
         + (", ".join(f"`{k}` for {v}" for k, v in sorted(sources.items())) or "none") + ".",
         f"- {docs - gold_docs} documents have no gold layer yet (empty lists in `documents`).",
         "- Rule-based pre-annotations (suggestions shown in Label Studio) are not published as "
-        "annotations: only passes submitted by annotators are included.",
+        "annotations: only passes submitted by annotators are included. A pass that started "
+        "from a pre-annotation (the annotator accepted and edited it) names its rule set or "
+        "model in the `from_prediction` column of `annotator_passes`; it is null for passes "
+        "made from scratch.",
         "- No inter-annotator agreement figures are reported in this card; the "
         "`annotator_passes` config contains every pass so that agreement can be computed.",
     ]

@@ -129,6 +129,8 @@ def release_features(tax: Taxonomy) -> dict[str, Features]:
                 "updated_at": Value("string"),
                 "lead_time": Value("float64"),
                 "ground_truth": Value("bool"),
+                # model_version of the pre-annotation the pass started from; null if none
+                "from_prediction": Value("string"),
                 **layer_fields(tax),
             }
         ),

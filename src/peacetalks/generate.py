@@ -98,18 +98,19 @@ def annotations_json_schema(tax: Taxonomy) -> dict[str, Any]:
         for name in LAYER_NAMES
     }
     defs["layers"] = _obj(layers)
-    defs["pass"] = _obj(
-        {
-            # A pseudonym: an email address or a name with spaces must never be stored.
-            "annotator": {"type": "string", "pattern": "^[^@\\s]+$"},
-            "ls_annotation_id": {"type": "integer"},
-            "created_at": {"type": "string"},
-            "updated_at": {"type": "string"},
-            "lead_time": {"type": ["number", "null"]},
-            "ground_truth": {"type": "boolean"},
-            **layers,
-        }
-    )
+    pass_props = {
+        # A pseudonym: an email address or a name with spaces must never be stored.
+        "annotator": {"type": "string", "pattern": "^[^@\\s]+$"},
+        "ls_annotation_id": {"type": "integer"},
+        "created_at": {"type": "string"},
+        "updated_at": {"type": "string"},
+        "lead_time": {"type": ["number", "null"]},
+        "ground_truth": {"type": "boolean"},
+        # Present only when the pass started from a pre-annotation: its model_version.
+        "from_prediction": {"type": "string", "minLength": 1},
+        **layers,
+    }
+    defs["pass"] = _obj(pass_props, [k for k in pass_props if k != "from_prediction"])
     integer = {"type": "integer"}
     defs["repair"] = _obj(
         {

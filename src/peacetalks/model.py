@@ -190,17 +190,23 @@ class AnnotatorPass:
     lead_time: float | None
     ground_truth: bool
     layers: Layers
+    # The model_version of the Label Studio prediction this pass started from (the annotator
+    # accepted and edited pre-annotations), None for a pass made from scratch. Kept out of
+    # the file when None, so files of passes made from scratch stay as they were.
+    from_prediction: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        head = {
             "annotator": self.annotator,
             "ls_annotation_id": self.ls_annotation_id,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
             "lead_time": self.lead_time,
             "ground_truth": self.ground_truth,
-            **self.layers.to_dict(),
         }
+        if self.from_prediction is not None:
+            head["from_prediction"] = self.from_prediction
+        return {**head, **self.layers.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AnnotatorPass:
@@ -212,6 +218,7 @@ class AnnotatorPass:
             lead_time=d.get("lead_time"),
             ground_truth=d.get("ground_truth", False),
             layers=Layers.from_dict(d),
+            from_prediction=d.get("from_prediction"),
         )
 
 

@@ -195,11 +195,25 @@ def write_snapshot(repo: Repo, project_id: int, exported: list[dict], raw: list[
 # --- conversion --------------------------------------------------------------------------
 
 
+def prediction_versions(ls: LS, project_id: int) -> dict[int, str]:
+    """Prediction id -> model_version, to name the rule set or model behind the
+    pre-annotations a pass started from (the export carries prediction ids only)."""
+    preds = ls.call(f"list predictions of project {project_id}",
+                    lambda: ls.sdk.predictions.list(project=project_id))
+    return {int(p.id): p.model_version or f"prediction {p.id} (no model_version)"
+            for p in preds if p.id is not None}
+
+
+def _started_from(task: dict) -> bool:
+    return any(a.get("parent_prediction") for a in task.get("annotations") or [])
+
+
 def task_annotations(
-    task: dict, tax: Taxonomy, key: bytes
+    task: dict, tax: Taxonomy, key: bytes, versions: dict[int, str] | None = None
 ) -> tuple[DocumentAnnotations, list] | None:
     """One exported task -> (its annotation file's content, disagreements to adjudicate);
-    None when nothing was submitted."""
+    None when nothing was submitted. `versions` (prediction_versions) names the
+    pre-annotation a pass started from."""
     data = task.get("data") or {}
     doc_id, text = data.get("doc_id"), data.get("text")
     if not isinstance(doc_id, str) or not isinstance(text, str):
@@ -213,6 +227,9 @@ def task_annotations(
                                           f"task {task['id']} (doc {doc_id}) annotation {ann['id']}",
                                           annotation_id=int(ann["id"]))
         repairs.extend(fixed)
+        parent = ann.get("parent_prediction")
+        if isinstance(parent, dict):  # an export with expanded predictions
+            parent = parent.get("id")
         passes.append(AnnotatorPass(
             annotator=pseudonym(ann.get("completed_by"), key),
             ls_annotation_id=int(ann["id"]),
@@ -221,6 +238,8 @@ def task_annotations(
             lead_time=ann.get("lead_time"),
             ground_truth=bool(ann.get("ground_truth")),
             layers=layers,
+            from_prediction=None if parent is None else (versions or {}).get(
+                int(parent), f"prediction {parent} (deleted from Label Studio)"),
         ))
     if not passes and not skipped:
         return None
@@ -291,6 +310,7 @@ def _pull(ls: LS, project_id: int, repo: Repo, tax: Taxonomy, full: bool) -> Pul
     new_files: dict[str, DocumentAnnotations | None] = {}
     current: dict[str, bytes | None] = {}
     owner: dict[str, int] = {}
+    versions: dict[int, str] | None = None  # fetched once, when a pass started from one
     # Tasks are converted as their chunk arrives (in task id order) while the next chunk
     # downloads. Conversion only fills new_files: nothing is written before the last network
     # call, and the files are then replaced all together.
@@ -298,8 +318,10 @@ def _pull(ls: LS, project_id: int, repo: Repo, tax: Taxonomy, full: bool) -> Pul
         exported.extend(chunk)
         if full:
             listing.update((str(t["id"]), str(t["updated_at"])) for t in chunk)
+        if versions is None and any(_started_from(t) for t in chunk):
+            versions = prediction_versions(ls, project_id)
         for task in chunk:
-            got = task_annotations(task, tax, key)
+            got = task_annotations(task, tax, key, versions)
             doc_id, task_id = task["data"]["doc_id"], int(task["id"])
             docs_of[str(task_id)] = doc_id
             current[doc_id], other_task = _file_task(repo, doc_id)

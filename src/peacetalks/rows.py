@@ -192,7 +192,8 @@ def document_rows(
                 "doc_id": doc.doc_id, "annotator": p.annotator,
                 "ls_annotation_id": p.ls_annotation_id, "created_at": p.created_at,
                 "updated_at": p.updated_at, "lead_time": p.lead_time,
-                "ground_truth": p.ground_truth, **layer_rows(doc, p.layers, codes, w),
+                "ground_truth": p.ground_truth, "from_prediction": p.from_prediction,
+                **layer_rows(doc, p.layers, codes, w),
             })
             stats.annotators.add(p.annotator)
             stats.passes_by_annotator[p.annotator] += 1
