@@ -141,6 +141,8 @@ class LabelingPage:
     # --- navigation ------------------------------------------------------------------------
     def login(self, email: str, password: str) -> None:
         self.page.goto(f"{self.base_url}/user/login/")
+        if "/user/login" not in self.page.url:
+            return  # the session's browser is already logged in: LS redirected away
         self.page.fill("input[name=email]", email)
         self.page.fill("input[name=password]", password)
         self.page.click("button[type=submit]")

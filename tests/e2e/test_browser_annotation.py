@@ -3,7 +3,9 @@
 push (the `peacetalks ls push` command) → a person labels in Label Studio's page with
 real mouse drags → `peacetalks ls pull` → annotations/ holds exactly what was selected →
 the release built from it has the same rows → an edit and a deletion in the browser →
-the next pull shows exactly those changes and nothing else.
+the next pull shows exactly those changes and nothing else. A second test opens a task whose
+page starts with the rules' suggestions, corrects them, and checks that the pulled pass names
+the rule set it started from.
 
 The texts hold what broke offsets elsewhere: emoji, ZWJ sequences, flags, skin-tone modifiers,
 combining marks, CJK, and quotes running across paragraph breaks; several spans start right
@@ -328,3 +330,40 @@ def test_annotator_labels_in_the_browser_and_pull_and_release_see_it(
     with capsys.disabled():
         print(f"\nbrowser e2e timings (s): {json.dumps(timings)}")
 
+
+
+def test_annotator_corrects_a_pre_annotation_and_the_pass_names_its_rules(
+    page, ls_server, ls, ls_project, tmp_path, taxonomy
+):
+    """The page opens with the rules' suggestions already in place; the person deletes a
+    wrong one, adds a missing one and submits. The pulled pass holds exactly that, and says
+    which rule set it started from (its from_prediction), so provenance stays truthful."""
+    from peacetalks.convert import layers_to_results
+
+    repo = make_repo(tmp_path, validation=False)
+    add_docs(repo, [make_doc("e2e-rejected", REJECTED)])
+    run_cli(repo.root, ls_server, ls_project.title, "ls", "push", "--no-predictions")
+    task = task_ids(ls, ls_project.id)["e2e-rejected"]
+    t = REJECTED
+    suggested = Layers(entities=(
+        Entity("p1", Span(*at(t, "Kallas"), "Kallas"), "PERSON"),
+        Entity("p2", Span(*at(t, "plan"), "plan"), "ORG"),  # wrong: the person deletes it
+    ))
+    ls.sdk.predictions.create(task=task, result=layers_to_results(suggested, taxonomy),
+                              model_version="e2e-rules@1")
+
+    lp = LabelingPage(page, ls_server.base_url)
+    lp.login(ls_server.email, ls_server.password)
+    lp.open_task(ls_project.id, task, t)
+    shown = {(r.label, r.start, r.end) for r in lp.regions()}
+    assert shown == {("PERSON", *at(t, "Kallas")), ("ORG", *at(t, "plan"))}, shown
+    lp.delete_region(lp.find("ORG", *at(t, "plan")))
+    moscow = lp.add_region("GPE", *at(t, "Moscow"))
+    lp.submit()
+
+    run_cli(repo.root, ls_server, ls_project.title, "ls", "pull")
+    (pass_,) = load_annotations(repo)["e2e-rejected"].passes
+    assert pass_.from_prediction == "e2e-rules@1"
+    assert sorted((e.span.text, e.label) for e in pass_.layers.entities) == [
+        ("Kallas", "PERSON"), ("Moscow", "GPE")]
+    assert moscow.id in {e.id for e in pass_.layers.entities}
