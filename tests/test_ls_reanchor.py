@@ -74,3 +74,45 @@ def test_reanchor_refuses_unmappable_and_changes_nothing(ls, ls_project, ls_repo
     assert "Istanbul" in str(err.value) and "nothing was changed" in str(err.value)
     assert snapshot(ls_repo.annotations_dir) == before
     assert ls.sdk.tasks.get(id=task).data["text"] == OLD
+
+
+# "Rubio" twice: offsets that fit neither text cannot be repaired by a unique text match.
+TWICE_OLD = "Rubio  met Rubio's envoy in Istanbul."
+TWICE_NEW = "Update: Rubio met Rubio's envoy in Istanbul."
+
+
+def second_rubio(text) -> Layers:
+    s = text.index("Rubio", text.index("Rubio") + 1)
+    return Layers((Entity("e1", Span(s, s + 5, "Rubio"), "PERSON"),
+                   Entity("e2", sp(text, "Istanbul"), "GPE")))
+
+
+def test_reanchor_interrupted_before_the_task_text_is_finished_by_a_rerun(
+        ls, ls_project, ls_repo, taxonomy, monkeypatch):
+    doc = make_doc("rc", TWICE_OLD)
+    add_docs(ls_repo, [doc])
+    push(ls, ls_project.id, [doc], taxonomy, progress=False)
+    task = task_ids(ls, ls_project.id)["rc"]
+    annotate(ls, task, second_rubio(TWICE_OLD), taxonomy)
+    pull(ls, ls_project.id, ls_repo, taxonomy)
+    before = snapshot(ls_repo.annotations_dir)
+
+    new_doc = make_doc("rc", TWICE_NEW)
+    real_update = ls.sdk.tasks.update
+
+    def dies(**kwargs):
+        raise LabelStudioError("connection lost (simulated) while updating the task text")
+
+    monkeypatch.setattr(ls.sdk.tasks, "update", dies)
+    with pytest.raises(LabelStudioError, match="simulated"):
+        reanchor_tasks(ls, ls_project.id, ls_repo, [new_doc], taxonomy)
+    assert snapshot(ls_repo.annotations_dir) == before  # the repository did not move
+    assert ls.sdk.tasks.get(id=task).data["text"] == TWICE_OLD  # the annotation in LS did
+
+    monkeypatch.setattr(ls.sdk.tasks, "update", real_update)
+    (report,) = reanchor_tasks(ls, ls_project.id, ls_repo, [new_doc], taxonomy)
+    assert report.applied and "resumed" in report.consequences[0]
+    assert ls.sdk.tasks.get(id=task).data["text"] == TWICE_NEW
+    got = DocumentAnnotations.from_dict(read_json(ls_repo.annotation_file("rc")))
+    assert got.text_sha256 == new_doc.text_sha256
+    assert got.passes[0].layers.to_dict() == second_rubio(TWICE_NEW).to_dict()

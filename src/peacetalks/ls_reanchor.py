@@ -6,7 +6,8 @@ maps every pass, and only when EVERY changed document maps cleanly (or --force) 
 1. each annotation's result in Label Studio (still valid offsets for the new text only),
 2. the predictions: the old ones (anchored to the old text) are deleted, new ones created,
 3. the task's data (text + text_sha256) LAST, so that an interrupted run is visible as a task
-   whose data still has the old sha256 (push reports it again),
+   whose data still has the old sha256 (push reports it again); running reanchor again finishes
+   it (annotations that already fit the new text are taken as they are),
 4. annotations/<doc_id>.json, all files in one batch.
 """
 
@@ -16,7 +17,7 @@ from .convert import layers_to_results
 from .errors import LabelStudioError
 from .fsio import file_batch
 from .ls_client import LS
-from .model import Document
+from .model import Document, DocumentAnnotations
 from .paths import Repo
 from .pull import export_tasks, pseudonym_key, task_annotations
 from .push import Prelabeler, iter_tasks, task_data
@@ -43,7 +44,23 @@ def reanchor_tasks(ls: LS, project_id: int, repo: Repo, docs: list[Document], ta
         task = exported.get(task_id)
         if task is None:
             raise LabelStudioError(f"task {task_id} ({doc.doc_id}) vanished during reanchor")
-        got = task_annotations(task, tax, key)
+        try:
+            got, error = task_annotations(task, tax, key), None
+        except LabelStudioError as exc:
+            got, error = None, exc
+        # Offsets that fit the old text only with repairs (or not at all) but the new text
+        # exactly: an earlier run moved the annotations and stopped. Finish its steps.
+        resumed = (_moved_by_an_interrupted_run(task, doc, tax, key)
+                   if error is not None or (got is not None and got[0].repairs) else None)
+        if error is not None and resumed is None:
+            raise error
+        if resumed is not None:
+            plans.append((task_id, doc, resumed))
+            reports.append(ReanchorReport(doc.doc_id, str(task["data"].get("text_sha256")),
+                                          doc.text_sha256, applied=True,
+                                          consequences=["resumed an interrupted reanchor: the "
+                                                        "annotations had already been moved"]))
+            continue
         if got is None:  # nothing annotated yet: only the task's text moves
             plans.append((task_id, doc, None))
             reports.append(ReanchorReport(doc.doc_id, str(task["data"].get("text_sha256")),
@@ -83,3 +100,15 @@ def reanchor_tasks(ls: LS, project_id: int, repo: Repo, docs: list[Document], ta
             if new_ann is not None:
                 batch.write_json(repo.annotation_file(doc.doc_id), new_ann.to_dict())
     return reports
+
+
+def _moved_by_an_interrupted_run(task: dict, doc: Document, tax: Taxonomy,
+                                 key: bytes) -> DocumentAnnotations | None:
+    """The task's annotations read against the NEW text, when they fit it exactly: a reanchor
+    that stopped after step 1 (annotations updated) but before step 3 (task text). Without
+    this, every later run would refuse the task, its offsets matching neither text."""
+    try:
+        got = task_annotations({**task, "data": {**task["data"], "text": doc.text}}, tax, key)
+    except LabelStudioError:
+        return None
+    return None if got is None or got[0].repairs else got[0]
