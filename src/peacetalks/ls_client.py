@@ -150,6 +150,18 @@ class LS:
                       id=project.id, label_config=label_config)
         return int(project.id)
 
+    def invite_link(self, reset: bool = False) -> str:
+        """The sign-up link of the server's organisation, for a new annotator to create their
+        own account (self sign-up without a link is disabled). `reset` issues a new link,
+        which invalidates every earlier one. The e-mail address an annotator signs up with
+        stays on the server: pulls read numeric user ids only."""
+        orgs = self.sdk.organizations
+        got = (self.call("reset the invite link", orgs.reset_token, idempotent=False)
+               if reset else self.call("get the invite link", orgs.invites.get_invite_link))
+        if not got.token:
+            raise LabelStudioError(f"Label Studio at {self.base_url} returned no invite token")
+        return f"{self.base_url}/user/signup/?token={got.token}"
+
 
 def connect(base_url: str | None = None, api_key: str | None = None) -> LS:
     """Connect from explicit values, else $PEACETALKS_LS_URL / $PEACETALKS_LS_TOKEN."""

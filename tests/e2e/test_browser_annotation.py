@@ -367,3 +367,42 @@ def test_annotator_corrects_a_pre_annotation_and_the_pass_names_its_rules(
     assert sorted((e.span.text, e.label) for e in pass_.layers.entities) == [
         ("Kallas", "PERSON"), ("Moscow", "GPE")]
     assert moscow.id in {e.id for e in pass_.layers.entities}
+
+
+def test_a_new_annotator_joins_through_the_invite_link_and_is_a_pseudonym_of_their_own(
+    page, ls_server, ls, ls_project, tmp_path
+):
+    """Sign-up is closed except through the organisation's link (`peacetalks ls invite`): a
+    new annotator opens it, creates an account, labels, and the pull attributes the pass to a
+    pseudonym of their own, with their e-mail nowhere in annotations/."""
+    repo = make_repo(tmp_path, validation=False)
+    add_docs(repo, [make_doc("e2e-rejected", REJECTED)])
+    run_cli(repo.root, ls_server, ls_project.title, "ls", "push", "--no-predictions")
+    task = task_ids(ls, ls_project.id)["e2e-rejected"]
+    link = run_cli(repo.root, ls_server, ls_project.title, "ls", "invite").strip()
+    assert link.startswith(f"{ls_server.base_url}/user/signup/?token="), link
+
+    email, password = "new.annotator@example.org", "a-long-test-password-7"
+    page.context.clear_cookies()  # a stranger's browser: nobody is logged in
+    page.goto(link)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/user/signup" not in url, timeout=30_000)
+    lp = LabelingPage(page, ls_server.base_url)
+    lp.open_task(ls_project.id, task, REJECTED)
+    lp.add_region("GPE", *at(REJECTED, "Moscow"))
+    lp.submit()
+    page.context.clear_cookies()  # the next test logs in as the admin again
+
+    run_cli(repo.root, ls_server, ls_project.title, "ls", "pull")
+    (pass_,) = load_annotations(repo)["e2e-rejected"].passes
+    admin = [u for u in ls.sdk.users.list() if u.email == ls_server.email]
+    newcomer = [u for u in ls.sdk.users.list() if u.email == email]
+    assert len(admin) == 1 and len(newcomer) == 1, "the sign-up did not create the account"
+    from peacetalks.pull import pseudonym, pseudonym_key
+    key = pseudonym_key(repo)
+    assert pass_.annotator == pseudonym(newcomer[0].id, key) != pseudonym(admin[0].id, key)
+    assert email not in repo.annotation_file("e2e-rejected").read_text(encoding="utf-8")
+    fresh = run_cli(repo.root, ls_server, ls_project.title, "ls", "invite", "--reset").strip()
+    assert fresh.startswith(f"{ls_server.base_url}/user/signup/?token=") and fresh != link

@@ -176,6 +176,26 @@ def reanchor(force: bool) -> None:
 
 
 @ls_group.command()
+@click.option("--reset", is_flag=True, help="Issue a new link; every earlier link stops working.")
+def invite(reset: bool) -> None:
+    """Print the sign-up link that lets a new annotator create their own account.
+
+    Each annotator needs an account of their own: passes are attributed per account (as a
+    pseudonym), and agreement needs two. Their e-mail stays on the Label Studio server.
+    After their first pull, declare their pseudonym in annotations/annotators.yaml.
+
+    \b
+    Example:
+      peacetalks ls invite
+      peacetalks ls invite --reset
+    """
+    from ..ls_local import connect_local
+
+    with connect_local(Repo.find()) as ls:
+        click.echo(ls.invite_link(reset=reset))
+
+
+@ls_group.command()
 def agreement() -> None:
     """Inter-annotator agreement of documents with two or more passes, per layer, and the
     disagreements to adjudicate; written to .peacetalks/reports/agreement.{json,md}.
