@@ -245,6 +245,33 @@ def test_a_pass_started_from_a_prediction_names_its_model_version(
     assert "from_prediction" not in ls_repo.annotation_file("d2").read_text()
 
 
+@pytest.mark.parametrize("per_task_limit", [20, 0])  # per-task lists, or one project-wide list
+def test_prediction_versions_are_looked_up_once_and_remembered(
+        ls, ls_project, ls_repo, pushed, taxonomy, monkeypatch, per_task_limit):
+    import peacetalks.ls_predictions as lp
+    from peacetalks.convert import layers_to_results
+    monkeypatch.setattr(lp, "PER_TASK_PREDICTIONS", per_task_limit)
+    results = layers_to_results(entity_only("d1", "Rubio", "PERSON"), taxonomy)
+    pred = ls.sdk.predictions.create(task=pushed["d1"], result=results, model_version="rules@9")
+    a1 = annotate(ls, pushed["d1"], entity_only("d1", "Rubio", "PERSON"), taxonomy,
+                  parent_prediction=pred.id)
+    pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert read_json(ls_repo.annotation_file("d1"))["passes"][0]["from_prediction"] == "rules@9"
+
+    # The annotation changes, the task is exported again: the version comes from the pull
+    # state, with no new prediction lookup.
+    def no_lookup(**kwargs):
+        raise AssertionError(f"predictions listed again: {kwargs}")
+
+    monkeypatch.setattr(ls.sdk.predictions, "list", no_lookup)
+    ls.sdk.annotations.update(id=a1, result=layers_to_results(
+        entity_only("d1", "Istanbul", "GPE"), taxonomy))
+    report = pull(ls, ls_project.id, ls_repo, taxonomy)
+    assert report.written == ["d1"]
+    d1 = read_json(ls_repo.annotation_file("d1"))["passes"][0]
+    assert d1["from_prediction"] == "rules@9" and d1["entities"][0]["text"] == "Istanbul"
+
+
 def test_unknown_label_in_label_studio_is_refused_and_writes_nothing(
         ls, ls_project, ls_repo, pushed, taxonomy):
     annotate(ls, pushed["d3"], entity_only("d3", "Putin", "PERSON"), taxonomy)

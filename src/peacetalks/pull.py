@@ -35,6 +35,7 @@ from .gcpause import gc_paused
 from .fsio import (atomic_write_bytes, atomic_write_text, dumps_json_bytes, file_batch, loads_json,
                    read_json, write_json)
 from .ls_client import LS
+from .ls_predictions import parent_prediction, prediction_versions, tasks_needing_versions
 from .model import AnnotatorPass, DocumentAnnotations, sha256_text
 from .paths import Repo
 from .progress import progress_bar
@@ -108,15 +109,17 @@ def _state_key(ls: LS, project_id: int) -> str:
 
 
 def load_state(repo: Repo, ls: LS, project_id: int) -> dict[str, dict[str, str]] | None:
-    """{"tasks": task id -> updated_at, "docs": task id -> doc_id} as of the last pull from
-    this server and project, or None when never pulled from here."""
+    """{"tasks": task id -> updated_at, "docs": task id -> doc_id, "predictions": prediction
+    id -> model_version} as of the last pull from this server and project, or None when
+    never pulled from here."""
     try:
         state = read_json(repo.pull_state_file).get(_state_key(ls, project_id))
     except (OSError, ValueError, AttributeError):
         return None
     if not isinstance(state, dict) or not isinstance(state.get("tasks"), dict):
         return None
-    return {"tasks": state["tasks"], "docs": state.get("docs") or {}}
+    return {"tasks": state["tasks"], "docs": state.get("docs") or {},
+            "predictions": state.get("predictions") or {}}
 
 
 def save_state(repo: Repo, ls: LS, project_id: int, state: dict[str, dict[str, str]]) -> None:
@@ -195,19 +198,6 @@ def write_snapshot(repo: Repo, project_id: int, exported: list[dict], raw: list[
 # --- conversion --------------------------------------------------------------------------
 
 
-def prediction_versions(ls: LS, project_id: int) -> dict[int, str]:
-    """Prediction id -> model_version, to name the rule set or model behind the
-    pre-annotations a pass started from (the export carries prediction ids only)."""
-    preds = ls.call(f"list predictions of project {project_id}",
-                    lambda: ls.sdk.predictions.list(project=project_id))
-    return {int(p.id): p.model_version or f"prediction {p.id} (no model_version)"
-            for p in preds if p.id is not None}
-
-
-def _started_from(task: dict) -> bool:
-    return any(a.get("parent_prediction") for a in task.get("annotations") or [])
-
-
 def task_annotations(
     task: dict, tax: Taxonomy, key: bytes, versions: dict[int, str] | None = None
 ) -> tuple[DocumentAnnotations, list] | None:
@@ -227,9 +217,7 @@ def task_annotations(
                                           f"task {task['id']} (doc {doc_id}) annotation {ann['id']}",
                                           annotation_id=int(ann["id"]))
         repairs.extend(fixed)
-        parent = ann.get("parent_prediction")
-        if isinstance(parent, dict):  # an export with expanded predictions
-            parent = parent.get("id")
+        parent = parent_prediction(ann)
         passes.append(AnnotatorPass(
             annotator=pseudonym(ann.get("completed_by"), key),
             ls_annotation_id=int(ann["id"]),
@@ -239,7 +227,7 @@ def task_annotations(
             ground_truth=bool(ann.get("ground_truth")),
             layers=layers,
             from_prediction=None if parent is None else (versions or {}).get(
-                int(parent), f"prediction {parent} (deleted from Label Studio)"),
+                parent, f"prediction {parent} (deleted from Label Studio)"),
         ))
     if not passes and not skipped:
         return None
@@ -310,7 +298,9 @@ def _pull(ls: LS, project_id: int, repo: Repo, tax: Taxonomy, full: bool) -> Pul
     new_files: dict[str, DocumentAnnotations | None] = {}
     current: dict[str, bytes | None] = {}
     owner: dict[str, int] = {}
-    versions: dict[int, str] | None = None  # fetched once, when a pass started from one
+    # Prediction id -> model_version: known from earlier pulls, fetched when a pass names one
+    # not seen yet.
+    versions = {int(k): v for k, v in (known or {}).get("predictions", {}).items()}
     # Tasks are converted as their chunk arrives (in task id order) while the next chunk
     # downloads. Conversion only fills new_files: nothing is written before the last network
     # call, and the files are then replaced all together.
@@ -318,8 +308,8 @@ def _pull(ls: LS, project_id: int, repo: Repo, tax: Taxonomy, full: bool) -> Pul
         exported.extend(chunk)
         if full:
             listing.update((str(t["id"]), str(t["updated_at"])) for t in chunk)
-        if versions is None and any(_started_from(t) for t in chunk):
-            versions = prediction_versions(ls, project_id)
+        if need := tasks_needing_versions(chunk, versions):
+            versions.update(prediction_versions(ls, project_id, need))
         for task in chunk:
             got = task_annotations(task, tax, key, versions)
             doc_id, task_id = task["data"]["doc_id"], int(task["id"])
@@ -361,7 +351,8 @@ def _pull(ls: LS, project_id: int, repo: Repo, tax: Taxonomy, full: bool) -> Pul
         _write_files(repo, new_files, current, report, key if new_key else None)
         if snapshot is not None:
             snapshot.result()
-    save_state(repo, ls, project_id, {"tasks": listing, "docs": docs_of})
+    save_state(repo, ls, project_id, {"tasks": listing, "docs": docs_of,
+                                      "predictions": {str(k): v for k, v in versions.items()}})
     return report
 
 
