@@ -124,6 +124,7 @@ def test_incremental_pull_sees_update_and_deletions_and_nothing_else(
     annotate(ls, pushed["d3"], entity_only("d3", "Putin", "PERSON"), taxonomy)
     first = pull(ls, ls_project.id, ls_repo, taxonomy)
     assert first.full and sorted(first.written) == ["d1", "d2", "d3"]
+    assert first.seconds > 0  # the CLI prints it
     d3_before = ls_repo.annotation_file("d3").read_bytes()
 
     again = pull(ls, ls_project.id, ls_repo, taxonomy)

@@ -271,6 +271,7 @@ def pull(ls: LS, project_id: int, repo: Repo, tax: Taxonomy, full: bool = False)
     started = time.perf_counter()
     with gc_paused():  # see gcpause: the export's objects all stay alive until the end
         report = _pull(ls, project_id, repo, tax, full)
+    report.seconds = time.perf_counter() - started
     return report
 
 
