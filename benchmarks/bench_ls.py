@@ -168,7 +168,7 @@ def bench_pull(ls: LS, corpus: SyntheticCorpus, tax: Taxonomy, n: int, repeat: i
     # deletions), which is not the pull's cost.
     repos: list[Repo] = []
 
-    def empty_annotations() -> None:
+    def new_repo() -> None:
         repos.append(_pull_repo(work / f"pull-repo-{len(repos)}"))
 
     result: dict[str, Any] = {}
@@ -187,7 +187,7 @@ def bench_pull(ls: LS, corpus: SyntheticCorpus, tax: Taxonomy, n: int, repeat: i
     for k in range(max(1, repeat)):
         sides = [("anchor", bare_export), ("pull", project_pull)]
         for side, fn in (sides if k % 2 == 0 else sides[::-1]):
-            t = best_of_setup(empty_annotations, fn, 1)
+            t = best_of_setup(new_repo, fn, 1)
             if side == "pull":
                 t_pull = min(t_pull, t)
             else:

@@ -30,13 +30,20 @@ def layers(text) -> Layers:
     return Layers(ents, (quote,))
 
 
+def annotated_and_pulled(ls, project, repo, tax, doc_id: str, text: str,
+                         annotation: Layers) -> tuple[int, int]:
+    """A pushed task for `text`, annotated once, pulled: (task id, annotation id)."""
+    doc = make_doc(doc_id, text)
+    add_docs(repo, [doc])
+    push(ls, project.id, [doc], tax, progress=False)
+    task = task_ids(ls, project.id)[doc_id]
+    ann = annotate(ls, task, annotation, tax)
+    pull(ls, project.id, repo, tax)
+    return task, ann
+
+
 def test_reanchor_moves_file_task_and_annotation(ls, ls_project, ls_repo, taxonomy):
-    doc = make_doc("ra", OLD)
-    add_docs(ls_repo, [doc])
-    push(ls, ls_project.id, [doc], taxonomy, progress=False)
-    task = task_ids(ls, ls_project.id)["ra"]
-    ann = annotate(ls, task, layers(OLD), taxonomy)
-    pull(ls, ls_project.id, ls_repo, taxonomy)
+    task, ann = annotated_and_pulled(ls, ls_project, ls_repo, taxonomy, "ra", OLD, layers(OLD))
 
     new_doc = make_doc("ra", NEW)
     add_docs(ls_repo, [new_doc])
@@ -60,12 +67,7 @@ def test_reanchor_moves_file_task_and_annotation(ls, ls_project, ls_repo, taxono
 
 
 def test_reanchor_refuses_unmappable_and_changes_nothing(ls, ls_project, ls_repo, taxonomy):
-    doc = make_doc("rb", OLD)
-    add_docs(ls_repo, [doc])
-    push(ls, ls_project.id, [doc], taxonomy, progress=False)
-    task = task_ids(ls, ls_project.id)["rb"]
-    annotate(ls, task, layers(OLD), taxonomy)
-    pull(ls, ls_project.id, ls_repo, taxonomy)
+    task, _ = annotated_and_pulled(ls, ls_project, ls_repo, taxonomy, "rb", OLD, layers(OLD))
     before = snapshot(ls_repo.annotations_dir)
 
     gone = make_doc("rb", OLD.replace("Istanbul", "Ankara"))
@@ -89,12 +91,8 @@ def second_rubio(text) -> Layers:
 
 def test_reanchor_interrupted_before_the_task_text_is_finished_by_a_rerun(
         ls, ls_project, ls_repo, taxonomy, monkeypatch):
-    doc = make_doc("rc", TWICE_OLD)
-    add_docs(ls_repo, [doc])
-    push(ls, ls_project.id, [doc], taxonomy, progress=False)
-    task = task_ids(ls, ls_project.id)["rc"]
-    annotate(ls, task, second_rubio(TWICE_OLD), taxonomy)
-    pull(ls, ls_project.id, ls_repo, taxonomy)
+    task, _ = annotated_and_pulled(ls, ls_project, ls_repo, taxonomy, "rc", TWICE_OLD,
+                                   second_rubio(TWICE_OLD))
     before = snapshot(ls_repo.annotations_dir)
 
     new_doc = make_doc("rc", TWICE_NEW)
