@@ -32,7 +32,7 @@ from datasets import Features
 
 from .errors import ReleaseError
 from .features import CONFIG_NAMES, release_features
-from .fsio import atomic_write_bytes, dumps_json
+from .fsio import atomic_write_bytes, dumps_json, load_cache_pickle
 from .paths import Repo
 from .progress import progress_bar
 from .rows import Codes
@@ -73,12 +73,7 @@ def file_hashes(repo: Repo, rels: list[str]) -> dict[str, str]:
     The cache is a pickle of {rel: ((size, mtime_ns), sha256)}: a private, git-ignored file that
     only this function writes; JSON of 200k entries cost more to parse than the stats it saves."""
     cache_file = repo.cache_dir / "build" / "inputs.pkl"
-    try:
-        cache = pickle.loads(cache_file.read_bytes())
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
-        cache = {}
-    if not isinstance(cache, dict):
-        cache = {}
+    cache = load_cache_pickle(cache_file)
     root = f"{repo.root}/"
     stat = os.stat
     out: dict[str, str] = {}
@@ -185,12 +180,7 @@ def build_release(
     # A pickle: private to this function and rewritten by every build; parsing JSON of 100k
     # documents' statistics was a tenth of a rebuild.
     state_file = repo.cache_dir / "build" / f"{out_key}.pkl"
-    try:
-        state = pickle.loads(state_file.read_bytes())
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
-        state = {}
-    if not isinstance(state, dict):
-        state = {}
+    state = load_cache_pickle(state_file)
     old_groups, old_files = state.get("groups", {}), state.get("files", {})
 
     def unchanged(rel: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,16 @@ def write_json(path: Path, data: Any) -> None:
 
 def read_json(path: Path) -> Any:
     return orjson.loads(path.read_bytes())
+
+
+def load_cache_pickle(path: Path) -> dict:
+    """A private, git-ignored cache dict that this package pickled earlier, or {} when it is
+    missing, unreadable or not a dict: a cache is never worth an error."""
+    try:
+        data = pickle.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 class FileBatch:

@@ -35,7 +35,7 @@ from datasets import Features
 
 from .errors import ReleaseError
 from .features import CONFIG_NAMES
-from .fsio import atomic_write_bytes, read_json
+from .fsio import atomic_write_bytes, load_cache_pickle, read_json
 from .gcpause import gc_paused
 from .model import Document, DocumentAnnotations
 from .rows import Codes, DocStats, Row, check_row_keys, document_rows
@@ -163,11 +163,7 @@ def doc_summary(doc: Document, ann_sha: str | None, split: str) -> list:
 def _read_sidecar(job: ShardJob) -> dict | None:
     if not job.reuse_rows:
         return None
-    try:
-        with open(job.sidecar, "rb") as f:
-            old = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
-        return None
+    old = load_cache_pickle(Path(job.sidecar))
     return old if old.get("format") == SIDECAR_FORMAT else None
 
 
