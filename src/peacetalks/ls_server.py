@@ -200,12 +200,13 @@ def _wait_ready(handle: ServerHandle, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=5.0) as http:
         while True:
+            # Polled before the log is read: a server that wrote the line and then exited is
+            # still reported as a busy port.
+            exited = handle.process is not None and handle.process.poll() is not None
             # Someone took the port between our check and the server's bind.
             if f"Port {handle.port} is in use" in _new_log(handle):
                 raise _port_in_use_error(handle.port)
-            if handle.process is not None and handle.process.poll() is not None:
-                if f"Port {handle.port} is in use" in _new_log(handle):  # written, then exited
-                    raise _port_in_use_error(handle.port)
+            if exited:
                 raise LabelStudioError(
                     f"Label Studio exited with status {handle.process.returncode} during start; "
                     f"log {handle.log_path}:\n{_log_tail(handle.log_path)}")
