@@ -214,11 +214,7 @@ def dedup_key(text: str, lower: str | None = None) -> str:
     key = text.lower() if lower is None else lower
     if "  " in key or "\n" in key or "\t" in key:
         key = " ".join(key.split())
-    return key.rstrip(_KEY_TAIL).lstrip(_KEY_HEAD)
-
-
-_KEY_TAIL = " .!?:;,…"
-_KEY_HEAD = " -–—•·*"
+    return key.rstrip(" .!?:;,…").lstrip(" -–—•·*")
 
 
 class Unit:
@@ -259,10 +255,7 @@ def classify(units: list[Unit]) -> None:
         lower = u.text.lower()  # once for the families and the key
         if u.drop is None:
             u.drop = unit_reason(u.text, u.n_words, lower)
-        if u.text is u.collapsed:  # no whitespace to normalise in the key (see dedup_key)
-            u.key = lower.rstrip(_KEY_TAIL).lstrip(_KEY_HEAD)
-        else:
-            u.key = dedup_key(u.text, lower)
+        u.key = dedup_key(u.text, lower)
         u.prose = u.drop is None and is_prose(u.text, u.n_words)
     mark_repeats(units)
     mark_teasers(units)
