@@ -73,7 +73,7 @@ def bench_build(repo: Repo, work: Path, repeat: int, log=print) -> list[Row]:
     ]
 
     # Rebuild: the release of the full build above is current; change one document per repeat.
-    doc_ids = sorted(p.stem for p in repo.clean_dir.glob("*.json"))
+    doc_ids = repo.doc_ids()
     t_rebuild = float("inf")
     written = []
     for k in range(max(3, repeat)):

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 if args.stage == "rebuild":
                     build_release(repo, work / "out")
-                    change_document(repo, sorted(p.stem for p in repo.clean_dir.glob("*.json"))[0])
+                    change_document(repo, repo.doc_ids()[0])
                 prof.runcall(build_release, repo, work / "out")
             else:
                 from peacetalks.tables import tables_from_repo

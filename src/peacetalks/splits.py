@@ -127,7 +127,7 @@ def assign_splits(
     for cid, split in placed.items():
         for d in new_clusters[cid]:
             result[d] = split
-    new = tuple(d for d in doc_ids if d not in frozen)  # doc_ids is sorted
+    new = tuple(sorted(d for d in doc_ids if d not in frozen))  # linear when already sorted
     return SplitAssignment({d: result[d] for d in sorted(result)}, new, tuple(warnings))
 
 
@@ -155,17 +155,12 @@ def load_frozen(repo: Repo) -> dict[str, str]:
     return data
 
 
-def corpus_doc_ids(repo: Repo) -> list[str]:
-    """Document ids of corpus/clean/ (file stem == doc_id, as store.save_document writes them)."""
-    return repo.doc_ids()
-
-
 def update_splits(repo: Repo, doc_ids: Iterable[str] | None = None) -> SplitAssignment:
     """Assign every not yet recorded document and record it in corpus/splits.json.
 
     The file is rewritten only when something new was assigned, so an unchanged corpus leaves
     the repository untouched."""
-    ids = corpus_doc_ids(repo) if doc_ids is None else sorted(doc_ids)
+    ids = repo.doc_ids() if doc_ids is None else sorted(doc_ids)
     frozen = load_frozen(repo)
     assignment = assign_splits(ids, load_clusters(repo), frozen)
     if assignment.new or not repo.splits_file.is_file():
