@@ -246,18 +246,54 @@ def test_a_pass_started_from_a_prediction_names_its_model_version(
     assert "from_prediction" not in ls_repo.annotation_file("d2").read_text()
 
 
+def test_one_pre_annotator_names_every_pass_without_listing_predictions(
+        ls, ls_project, ls_repo, pushed, taxonomy, monkeypatch):
+    """A project whose predictions all carry one model_version: that version is proven by the
+    project's counts, and the predictions (with all their regions) are never listed."""
+    from peacetalks.convert import layers_to_results
+
+    def no_listing(**kwargs):
+        raise AssertionError(f"predictions listed: {kwargs}")
+
+    parents = {}
+    for d, word in (("d1", "Rubio"), ("d2", "Zelensky")):
+        layers = entity_only(d, word, "PERSON")
+        pred = ls.sdk.predictions.create(task=pushed[d], result=layers_to_results(layers, taxonomy),
+                                         model_version="rules@3")
+        parents[d] = pred.id
+        annotate(ls, pushed[d], layers, taxonomy, parent_prediction=pred.id)
+    monkeypatch.setattr(ls.sdk.predictions, "list", no_listing)
+    pull(ls, ls_project.id, ls_repo, taxonomy)
+    for d in parents:
+        assert read_json(ls_repo.annotation_file(d))["passes"][0]["from_prediction"] == "rules@3"
+    # the pull state remembers them by prediction id
+    from peacetalks.pull import load_state
+    state = load_state(ls_repo, ls, ls_project.id)
+    assert state["predictions"] == {str(p): "rules@3" for p in parents.values()}
+
+
+@pytest.mark.parametrize("second_version", ["rules@10", None])  # two versions; one missing
 @pytest.mark.parametrize("per_task_limit", [20, 0])  # per-task lists, or one project-wide list
 def test_prediction_versions_are_looked_up_once_and_remembered(
-        ls, ls_project, ls_repo, pushed, taxonomy, monkeypatch, per_task_limit):
+        ls, ls_project, ls_repo, pushed, taxonomy, monkeypatch, per_task_limit, second_version):
+    """With more than one version (or a prediction without one) the counts cannot name a
+    prediction: the predictions are listed, once; later pulls take the names from their state."""
     import peacetalks.ls_predictions as lp
     from peacetalks.convert import layers_to_results
     monkeypatch.setattr(lp, "PER_TASK_PREDICTIONS", per_task_limit)
     results = layers_to_results(entity_only("d1", "Rubio", "PERSON"), taxonomy)
     pred = ls.sdk.predictions.create(task=pushed["d1"], result=results, model_version="rules@9")
+    other = layers_to_results(entity_only("d2", "Zelensky", "PERSON"), taxonomy)
+    pred2 = ls.sdk.predictions.create(task=pushed["d2"], result=other,
+                                      **({"model_version": second_version} if second_version else {}))
     a1 = annotate(ls, pushed["d1"], entity_only("d1", "Rubio", "PERSON"), taxonomy,
                   parent_prediction=pred.id)
+    annotate(ls, pushed["d2"], entity_only("d2", "Zelensky", "PERSON"), taxonomy,
+             parent_prediction=pred2.id)
     pull(ls, ls_project.id, ls_repo, taxonomy)
     assert read_json(ls_repo.annotation_file("d1"))["passes"][0]["from_prediction"] == "rules@9"
+    assert read_json(ls_repo.annotation_file("d2"))["passes"][0]["from_prediction"] == (
+        second_version or f"prediction {pred2.id} (no model_version)")
 
     # The annotation changes, the task is exported again: the version comes from the pull
     # state, with no new prediction lookup.
