@@ -81,11 +81,9 @@ def page_metadata(page: str) -> dict[str, str | None]:
         title = ld_title
     if title is None:
         region = _main_region(page)
-        h1 = re.search(r"<h1\b[^>]*>(.*?)</h1\s*>", region if region is not None else page, re.I | re.S)
-        title = _text(h1.group(1)) if h1 else None
+        title = _headline_h1(region if region is not None else page, page)
     if title is None:
-        t = re.search(r"<title\b[^>]*>(.*?)</title\s*>", page, re.I | re.S)
-        title = _text(t.group(1)) if t else None
+        title = _title_tag(page)
     if title:
         title = _strip_site_suffix(title, site)
     raw_date = _first(
@@ -102,6 +100,30 @@ def page_metadata(page: str) -> dict[str, str | None]:
         "date": meta.parse_date(raw_date) if raw_date else None,
         "publisher": site,
     }
+
+
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+
+
+def _title_tag(page: str) -> str | None:
+    t = re.search(r"<title\b[^>]*>(.*?)</title\s*>", page, re.I | re.S)
+    return _text(t.group(1)) if t else None
+
+
+def _headline_h1(scope: str, page: str) -> str | None:
+    """The first <h1> of `scope`; when there are several (old templates put the site's logo in
+    an <h1> too), the longest one that the <title> contains: the title is the headline plus
+    the site's name, so the logo is the shorter of the two."""
+    first = _H1.search(scope)
+    if first is None:
+        return None
+    second = _H1.search(scope, first.end())
+    if second is None:
+        return _text(first.group(1)) or None
+    h1s = [h for h in (_text(m.group(1)) for m in _H1.finditer(scope)) if h]
+    tag = " ".join((_title_tag(page) or "").lower().split())
+    inside = [h for h in h1s if h.lower() in tag]
+    return max(inside, key=len) if inside else (h1s[0] if h1s else None)
 
 
 _REGION = re.compile(r"<(article|main)\b.*?</\1\s*>", re.I | re.S)

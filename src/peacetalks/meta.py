@@ -133,15 +133,24 @@ def copyright_holder(text: str) -> str | None:
     return name
 
 
-# "KYIV, Ukraine, May 15, 2025 (Reuters) —", "ANTALYA —", "(MENAFN)": a dateline opener.
+# Capital letters of the Latin script: datelines are printed in capitals, diacritics included
+# ("BOGOTÁ –", "ŁÓDŹ —").
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isupper())
+# A place in capitals: one to three words ("SAN JOSE", "BANJA-LUKA").
+_PLACE = r"[A-Z][A-Z'’.-]{2,}(?:[ -][A-Z][A-Z'’.-]+){0,2}".replace("A-Z", _UPPER)
+# "KYIV, Ukraine, May 15, 2025 (Reuters) —", "ANTALYA —", "(MENAFN)": a dateline opener; and the
+# agency style in ordinary case, "Tbilisi (MPA) -", "Berlin (dpa) -", where the agency in
+# parentheses followed by a dash is what makes it a dateline.
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z'’.-]{2,}(?:[ -][A-Z][A-Z'’.-]+){0,2}(?:,\s*[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+)?)?)"
+    rf"^(?P<place>{_PLACE}(?:,\s*[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+)?)?)"
     r"(?:,?\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?))?"
     r"(?:\s*\((?P<pub>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,3})\))?\s*[—–-]+\s+"
     r"|^\((?P<pub2>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,3})\)\s*[—–-]*\s*"
-    r"|^(?P<place2>[A-Z][A-Z'’.-]{2,}(?:[ -][A-Z][A-Z'’.-]+){0,2})\s*\((?P<pub3>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,3})\)\s*[—–-]*\s*"
+    rf"|^(?P<place2>{_PLACE})\s*\((?P<pub3>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){{0,3}})\)\s*[—–-]*\s*"
+    rf"|^(?P<place3>[{_UPPER}][^\W\d_]+(?:[ -][{_UPPER}][^\W\d_]+)?)\s*"
+    r"\((?P<pub4>[a-z]{2,5}|[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*)?)\)\s*[—–-]+\s+"
 )
-_STANDALONE_DATELINE = re.compile(r"^[A-Z][A-Z'’.-]{2,}(?:[ -][A-Z][A-Z'’.-]+){0,2}(?:,\s*[A-Z][\w'’.-]+)?$")
+_STANDALONE_DATELINE = re.compile(rf"^{_PLACE}(?:,\s*[A-Z][\w'’.-]+)?$")
 _NOT_PLACES = frozenset(
     "BREAKING EXCLUSIVE LIVE UPDATE UPDATED ANALYSIS OPINION VIDEO WATCH NEWS WORLD EUROPE "
     "POLITICS COMMENT FEATURE EDITORIAL INTERVIEW PHOTOS ADVERTISEMENT MENU HOME SEARCH SHARE "
@@ -154,10 +163,10 @@ def split_dateline(unit: Unit) -> tuple[str | None, str | None, str | None]:
     m = _DATELINE.match(unit.text)
     if not m or len(unit.text) - m.end() < 20:
         return None, None, None
-    place = m.group("place") or m.group("place2")
+    place = m.group("place") or m.group("place2") or m.group("place3")
     if place and place.split(",")[0].strip() in _NOT_PLACES:
         return None, None, None
-    pub = m.group("pub") or m.group("pub2") or m.group("pub3")
+    pub = m.group("pub") or m.group("pub2") or m.group("pub3") or m.group("pub4")
     if pub and pub.split()[0] in {"From", "L", "R", "Photo", "File", "Updated"}:
         return None, None, None
     iso = parse_date(m.group("date")) if m.group("date") else None
@@ -176,7 +185,7 @@ def standalone_dateline(unit: Unit) -> str | None:
 
 
 _TITLE_SKIP = frozenset(
-    {"byline", "timestamp", "caption", "credits", "credit", "navigation", "menu", "advertisement",
+    {"byline", "timestamp", "caption", "credits", "credit", "bio", "navigation", "menu", "advertisement",
      "consent", "error-page", "legal", "contact", "subscription", "promo", "comments", "no-words",
      "foreign-script", "date-line", "duplicate", "related", "fragment"}
 )
