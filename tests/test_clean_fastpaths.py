@@ -73,7 +73,9 @@ def ref_long_unit_reason(text: str, n_words: int) -> str | None:
             continue
         if reason == "caption~scene" and not R._YEAR_TAIL.search(text[-12:]):
             continue
-        if reason == "bio" and not any(k in text[:80] for k in (" is ", " was ", " covers ", " has been ")):
+        if reason == "bio" and not any(k in text[:80] for k in (
+                " is ", " was ", " covers ", " has been ", " reports on ", " writes on ", " reports about ",
+                " writes about ")):
             continue
         if pattern.search(text[:160] if reason == "bio" else tail):
             return reason.split("~")[0]

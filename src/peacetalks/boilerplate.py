@@ -21,6 +21,7 @@ import re
 
 import ahocorasick
 
+from .boilerplate_inline import BOX_OR_BIO, keep_subheadings, mark_boxes
 from .boilerplate_rules import (  # the rule data; the logic is here
     FAMILIES,
     _NAV_WORDS,
@@ -82,7 +83,8 @@ _MENU_HINT = re.compile(r"[|•·»›>/]|\s{3}")
 # ... and those of them that have no trigger words (all a unit without any trigger word needs).
 _UNTRIGGERED = {key: tuple(r for r in rules if r[5] is None) for key, rules in _SHORT_RULES.items()}
 _ALL_TRIGGERS = frozenset().union(*_TRIGGERS.values())
-_BIO_HEAD = (" is ", " was ", " covers ", " has been ")
+_BIO_HEAD = (" is ", " was ", " covers ", " has been ", " reports on ", " writes on ", " reports about ",
+             " writes about ")
 
 
 def _gated_out(gate: tuple[str, ...] | None, icase: bool, text: str, lower: str, exact: bool) -> bool:
@@ -251,13 +253,19 @@ class Unit:
 
 def classify(units: list[Unit]) -> None:
     """Per-unit families, then repetition, then list shapes (marks `drop` and `prose` in place)."""
-    for u in units:
+    boxes: list[int] = []  # sign-up/consent/bio units, for mark_boxes
+    for i, u in enumerate(units):
         lower = u.text.lower()  # once for the families and the key
         if u.drop is None:
             u.drop = unit_reason(u.text, u.n_words, lower)
         u.key = dedup_key(u.text, lower)
-        u.prose = u.drop is None and is_prose(u.text, u.n_words)
+        if u.drop is None:
+            u.prose = is_prose(u.text, u.n_words)
+        elif u.drop in BOX_OR_BIO:
+            boxes.append(i)
     mark_repeats(units)
+    if boxes:
+        mark_boxes(units, boxes)
     mark_teasers(units)
     mark_link_lists(units)
 
@@ -271,14 +279,19 @@ def mark_repeats(units: list[Unit]) -> None:
     for u in units:
         if u.key:
             counts[u.key] = counts.get(u.key, 0) + 1
+    repeated: list[int] = []  # dropped for repetition alone
     for i, u in enumerate(units):
         if not u.key:
             continue
         if counts[u.key] > 1 and not u.prose:
-            u.drop = u.drop or "repeated"
+            if u.drop is None:
+                u.drop = "repeated"
+                repeated.append(i)
         elif u.key in seen:
             u.drop = u.drop or "duplicate"
         seen.setdefault(u.key, i)
+    if repeated:
+        keep_subheadings(units, repeated)
     # Prefix containment in O(n log n): a key that prefixes another sorts right before it.
     ordered = sorted((u for u in units if u.prose and u.drop is None), key=lambda u: u.key)
     for a, b in zip(ordered, ordered[1:]):
@@ -333,29 +346,45 @@ def mark_teasers(units: list[Unit]) -> None:
             i += 1
 
 
+# Boundaries (HARD_REASONS) that also occur inside an article body: see select_main.
+_INLINE_BOXES = frozenset({"related", "link-list", "subscription"})
+
+
 def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tuple[int, int] | None:
     """Mark everything outside the article's prose clusters as "outside-main"; return the
     (first, last) unit index of the kept region, or None when there is no prose at all."""
     clusters: list[list[int]] = []
+    # soft[k]: cluster k was split from cluster k-1 only by a box that also occurs inside
+    # articles (a list of links, a sign-up box), within the usual gap.
+    soft: list[bool] = []
     last = -10**9
-    hard_since_last = False
+    boundary = 0  # since the last prose unit: 0 none, 1 only _INLINE_BOXES, 2 another hard reason
     for i, u in enumerate(units):
         if u.prose and u.drop is None:
-            if clusters and i - last - 1 < gap and not hard_since_last:
+            if clusters and i - last - 1 < gap and not boundary:
                 clusters[-1].append(i)
             else:
+                soft.append(boundary == 1 and i - last - 1 < gap)
                 clusters.append([i])
             last = i
-            hard_since_last = False
+            boundary = 0
         elif u.drop in HARD_REASONS and not _sandwiched(units, i):
-            hard_since_last = True
+            boundary = 1 if boundary < 2 and u.drop in _INLINE_BOXES else 2
     if not clusters:
         for u in units:
             u.drop = u.drop or "outside-main"
         return None
     weight = [sum(len(units[i].text) for i in c) for c in clusters]
     main = max(weight)
-    kept = [c for c, w in zip(clusters, weight) if w >= keep_ratio * main]
+    keep = [w >= keep_ratio * main for w in weight]
+    # A short lead cut off from the body by such a box (wire copy: lead, summary bullets, body)
+    # is part of the article when the body is: after an article, the same boxes are followed by
+    # scraps too small to be kept on their own, so this never lets those in.
+    if True in soft:
+        for k in range(len(clusters) - 1, 0, -1):
+            if keep[k] and soft[k]:
+                keep[k - 1] = True
+    kept = [c for c, k in zip(clusters, keep) if k]
     inside = bytearray(len(units))
     for c in kept:
         for i in range(c[0], c[-1] + 1):

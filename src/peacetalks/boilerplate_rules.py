@@ -62,6 +62,11 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"what to read next|further reading|other news|explore more|keep reading|more coverage|"
         r"from (?:the|our) (?:archive|partners)|sponsored stories|around the web|more videos?|in pictures|"
         r"tags?|topics?|filed under|categories|category|keywords?)\b\W*(?::.*)?$", _I)),
+    # The same headers used as a label in front of a link ("RELATED: Who are the M23?"): the link's
+    # own punctuation does not make the line a sentence, so this form applies to sentences too.
+    ("related~label", 25, re.compile(
+        r"^\W*(?:related(?: stories| articles| news| content| coverage| links| reading)?|read (?:more|next|also)"
+        r"|see also|also read|further reading|more on this(?: story)?|recommended(?: reading)?)\s*:\s*\S", _I)),
     ("comments", 10, re.compile(
         r"^\W*comments?\b|\bno comments?\b|\bleave a (?:comment|reply)\b|\bjoin the (?:conversation|discussion)\b"
         r"|^\d+ comments?\b|\bshow comments\b|\bcomments? (?:are|have been) (?:closed|disabled)\b|\bpost a comment\b", _I)),
@@ -97,6 +102,8 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("bio", 60, re.compile(
         r"^(?:[A-Z][\w'’.-]+\s){1,3}(?:is|was|has been) (?:the |a |an |our )?[^.]{0,80}\b(?:correspondent|reporter|editor|"
         r"writer|journalist|columnist|contributor|bureau chief|producer)\b|^(?:[A-Z][\w'’.-]+\s){1,3}covers\b"
+        r"|^(?:[A-Z][\w'’.-]+\s){1,3}(?:reports|writes) (?:on|about)\b[^.]{0,120}\bfor [A-Z]"
+        r"|^(?i:about the (?:author|writer|reporter)s?|author (?:bio|profile|information))\W*$"
         r"|\b(?:reach|contact|email|e-mail) (?:him|her|them|the author|the writer) at\b")),
     ("link", 40, re.compile(r"^\W*(?:\d+\.\s*)?(?:https?://|www\.)\S+\W*$|^\[\d+\]\s*\S+(?:\s\S+){0,3}$", _I)),
     ("byline", 12, re.compile(
@@ -164,7 +171,8 @@ _TRIGGERS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
                      "shake poses pose holds hold stands stand listens listen waves wave sits sit greets "
                      "greet delivers seen take takes react reacts",
     "bio": "correspondent reporter editor writer journalist columnist contributor chief producer covers "
-           "reach contact email e",
+           "reach contact email e reports writes author authors reporters writers",
+    "related~label": "related read see also further more recommended",
     "credits": "reporting writing editing edited compiled produced translated research graphics "
                "additional contributed",
 }.items()}
@@ -198,7 +206,10 @@ _GATES: dict[str, tuple[str, ...]] = {
     "caption": ("(", "photo", "image", "picture", "illustration", "graphic", "video", ":", "pose",
                 "pictured", "seen ", "purchase licensing rights", "/", "via", "credit", "courtesy", "©"),
     "bio": ("correspondent", "reporter", "editor", "writer", "journalist", "columnist", "contributor",
-            "bureau chief", "producer", "covers", "him at", "her at", "them at", "author at"),
+            "bureau chief", "producer", "covers", "him at", "her at", "them at", "author",
+            "reports on", "writes on", "reports about", "writes about"),
+    "related~label": ("related", "read ", "see also", "also read", "further reading", "more on this",
+                      "recommended"),
     "byline": ("by", ":", "staff ", "correspondent", "reporter", "editor"),
     "credits": ("by", "contributed"),
     "timestamp": ("published", "updated", "posted", "modified", "date", "read", "ago", ":"),
