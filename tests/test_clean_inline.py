@@ -1,0 +1,102 @@
+"""Furniture inside the article body and article parts that look like furniture: the rules added
+after the second held-out evaluation set (tests/fixtures/cleaning, h09-h12 and t11-t14), each
+with the near miss it must leave alone."""
+
+from __future__ import annotations
+
+from peacetalks.boilerplate import Unit
+from peacetalks.clean import clean_text
+from peacetalks.html import page_metadata
+from peacetalks.meta import split_dateline
+
+P1 = ("The two delegations met for more than five hours on Monday and agreed to meet again next "
+      "month, according to a statement issued by the mediators after the session ended.")
+P2 = ("Officials on both sides said the talks had been difficult but useful, and that a list of "
+      "detainees to be exchanged would be drawn up by the end of the week by a joint committee.")
+P3 = ("Neither government commented on the substance of the talks, which took place behind closed "
+      "doors at a hotel outside the capital under heavy security and without any reporters present.")
+P4 = ("Analysts said the agreement to keep talking was itself a modest success after months in which "
+      "the two sides had exchanged accusations and refused to sit in the same room together.")
+
+
+def _clean(*lines: str):
+    return clean_text("\n".join(lines) + "\n", "test")
+
+
+def test_subheading_repeated_by_a_table_of_contents_is_kept_once() -> None:
+    c = _clean("Talks resume after months of silence", "In this article", "What the sides agreed",
+               "What remains open", "Next steps for the mediators", P1, P2, "What the sides agreed", P3,
+               "What remains open", P4, "In this article", "What the sides agreed", "What remains open",
+               "Next steps for the mediators")
+    paragraphs = c.text.split("\n\n")
+    assert paragraphs.count("What the sides agreed") == 1 and paragraphs.count("What remains open") == 1
+    assert paragraphs.index("What the sides agreed") == 2
+    assert "Next steps for the mediators" not in c.text and "In this article" not in c.text
+
+
+def test_menu_printed_twice_is_still_dropped_between_paragraphs() -> None:
+    # A repeated line is kept only when shaped like a heading: not a shouting masthead.
+    c = _clean("THE DAILY LEDGER", P1, P2, "THE DAILY LEDGER", P3, P4, "THE DAILY LEDGER")
+    assert "LEDGER" not in c.text
+
+
+def test_newsletter_box_blurb_goes_with_its_box() -> None:
+    c = _clean("Talks resume after months of silence", P1, P2, "Newsletter",
+               "Africa Briefing: the week's essential stories, every Friday.", "Sign up", P3, P4)
+    assert "Africa Briefing" not in c.text
+    assert P2 in c.text and P3 in c.text
+
+
+def test_related_label_in_front_of_a_question_is_not_a_sentence() -> None:
+    c = _clean("Talks resume after months of silence", P1, P2,
+               "RELATED: Explainer: who are the rebels and what do they want?", P3, P4)
+    assert "Explainer" not in c.text and P3 in c.text
+
+
+def test_author_bio_under_its_heading_is_dropped() -> None:
+    bio = ("Katrin Vogel has lived in Tbilisi since 2016. Before joining the agency she worked as a "
+           "freelance journalist in Baku and Yerevan.")
+    c = _clean("Talks resume after months of silence", P1, P2, P3, P4, "About the author", bio)
+    assert "Katrin" not in c.text and "About the author" not in c.text and P4 in c.text
+    c = _clean("Talks resume after months of silence", P1, P2, P3, P4,
+               "Katrin Vogel reports on the South Caucasus for MPA from Tbilisi. She joined the agency "
+               "in 2016 after years as a freelance journalist in Baku and Yerevan.")
+    assert "Katrin" not in c.text
+
+
+def test_wire_summary_bullets_do_not_cut_off_the_lead() -> None:
+    lead = ("GENEVA (Helvetia Wire) — The two sides agreed on Tuesday to send delegations to Geneva "
+            "next week for talks on humanitarian access, the United Nations said.")
+    c = _clean("Sides agree to Geneva talks on aid access", lead, "* Talks to focus on aid corridors",
+               "* UN says millions face acute hunger", "* Delegations to include field commanders",
+               P1, P2, P3, P4)
+    assert c.text.startswith("The two sides agreed on Tuesday")
+    assert c.dateline == "GENEVA" and c.publisher == "Helvetia Wire"
+
+
+def test_related_list_after_the_article_still_ends_it() -> None:
+    teaser = "Ministers meet in Vienna to discuss the gas transit contract that expires in December."
+    c = _clean("Talks resume after months of silence", P1, P2, P3, P4, "Read more",
+               "Floods hit the north", "Markets slide again", teaser)
+    assert "Vienna" not in c.text and "Floods" not in c.text
+
+
+def test_datelines_in_capitals_with_diacritics_and_agency_style() -> None:
+    cases = {
+        "BOGOTÁ – The government and the rebels agreed on Wednesday to resume talks.": ("BOGOTÁ", None),
+        "Tbilisi (MPA) - The ruling party and the opposition agreed on Tuesday to talk.": ("Tbilisi", "MPA"),
+        "Berlin (dpa) - Germany said on Monday it would send more air defence systems.": ("Berlin", "dpa"),
+        "Hamas (Islamic Resistance Movement) – the group said on Monday it would talk.": (None, None),
+        "Russia (which denies it) – said nothing more about the attack on Monday.": (None, None),
+    }
+    for text, (place, pub) in cases.items():
+        assert split_dateline(Unit(text, 0, len(text)))[:2] == (place, pub), text
+
+
+def test_logo_h1_is_not_the_headline() -> None:
+    page = ("<html><head><title>Rebels agree to resume peace talks in Mexico - The Andes Herald</title>"
+            "</head><body><h1 class='logo'>The Andes Herald</h1><div><h1>Rebels agree to resume peace "
+            "talks in Mexico</h1><p>Text.</p></div></body></html>")
+    assert page_metadata(page)["title"] == "Rebels agree to resume peace talks in Mexico"
+    one = "<html><head><title>Site</title></head><body><h1>Only headline here</h1></body></html>"
+    assert page_metadata(one)["title"] == "Only headline here"
