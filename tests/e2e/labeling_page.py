@@ -18,94 +18,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from page_scripts import JS_BAR_BOTTOM, JS_CHAR_BOX, JS_ON_TEXT, JS_REGIONS, JS_SCROLL_TO_LINES
 from playwright.sync_api import Page, expect
-
-# Where a code unit offset of one rendered line sits on screen. `side` "start" measures the
-# character AFTER the caret position, "end" the character BEFORE it (surrogate pairs are kept
-# whole: a Range must not split one). Highlights split a line into several text nodes, so the
-# walk counts code units across all of them.
-_JS_CHAR_BOX = """
-([line, off, side]) => {
-  const el = document.querySelectorAll('.lsf-richtext__line')[line];
-  if (!el) return null;
-  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  let node, acc = 0;
-  while ((node = walker.nextNode())) {
-    const len = node.data.length;
-    const inside = side === 'start' ? off < acc + len : (off > acc && off <= acc + len);
-    if (inside) {
-      const o = off - acc;
-      const r = document.createRange();
-      if (side === 'start') {
-        const c = node.data.charCodeAt(o);
-        r.setStart(node, o);
-        r.setEnd(node, o + (c >= 0xd800 && c <= 0xdbff ? 2 : 1));
-      } else {
-        const c = node.data.charCodeAt(o - 1);
-        r.setStart(node, o - (c >= 0xdc00 && c <= 0xdfff ? 2 : 1));
-        r.setEnd(node, o);
-      }
-      const rects = r.getClientRects();
-      const b = side === 'start' ? rects[0] : rects[rects.length - 1];
-      return {left: b.left, right: b.right, top: b.top, bottom: b.bottom};
-    }
-    acc += len;
-  }
-  return null;
-}
-"""
-
-# The labeling config keeps its label groups and per-region choices in a sticky tool bar above
-# the text: text scrolled under it is not clickable. Its bottom edge (0 without a bar) is the top
-# of the usable text area.
-_JS_BAR_BOTTOM = """
-() => {
-  const labels = document.querySelector('.lsf-labels');
-  let el = labels && labels.parentElement;
-  while (el && getComputedStyle(el).position !== 'sticky') el = el.parentElement;
-  return el ? el.getBoundingClientRect().bottom : 0;
-}
-"""
-
-# Bring rendered lines first..last into view below the tool bar (centred when they fit).
-_JS_SCROLL_TO_LINES = """
-([first, last, barBottom]) => {
-  const lines = document.querySelectorAll('.lsf-richtext__line');
-  const a = lines[first], b = lines[last];
-  const top = a.getBoundingClientRect().top, bottom = b.getBoundingClientRect().bottom;
-  const usableTop = Math.max(80, barBottom);
-  if (top >= usableTop && bottom <= window.innerHeight - 80) return;
-  a.style.scrollMarginTop = `${Math.max(0, barBottom - 80) + 20}px`;
-  a.scrollIntoView({block: bottom - top < (window.innerHeight - usableTop) / 2 ? 'center' : 'start'});
-  a.style.scrollMarginTop = '';
-}
-"""
-
-# Is the point on the text (not on the tool bar or a panel drawn over it)?
-_JS_ON_TEXT = """
-([x, y]) => {
-  const el = document.elementFromPoint(x, y);
-  return !!(el && el.closest('.lsf-richtext__line'));
-}
-"""
-
-# Every region as the page shows it: the spans of one region share a class
-# `htx-highlight-<id>-<n>`; the first holds data-start, the last data-end/data-index/data-label.
-_JS_REGIONS = """
-() => {
-  const out = {};
-  for (const el of document.querySelectorAll('.lsf-richtext__container .htx-highlight')) {
-    const cls = [...el.classList].find(c => /^htx-highlight-.+/.test(c));
-    const r = out[cls] || (out[cls] = {cls, text: ''});
-    r.text += el.textContent;
-    if (el.dataset.start !== undefined && r.start === undefined) r.start = +el.dataset.start;
-    if (el.dataset.end !== undefined) r.end = +el.dataset.end;
-    if (el.dataset.index !== undefined) r.index = +el.dataset.index;
-    if (el.dataset.label !== undefined) r.label = el.dataset.label.replace(/^\\d+:/, '');
-  }
-  return Object.values(out);
-}
-"""
 
 
 @dataclass(frozen=True)
@@ -180,7 +94,7 @@ class LabelingPage:
 
     # --- regions -----------------------------------------------------------------------------
     def regions(self) -> list[Region]:
-        raw = self.page.evaluate(_JS_REGIONS)
+        raw = self.page.evaluate(JS_REGIONS)
         return sorted(
             (Region(r["index"], r["label"], r["start"], r["end"], r["cls"]) for r in raw),
             key=lambda r: r.index,
@@ -188,7 +102,7 @@ class LabelingPage:
 
     def _char_box(self, offset: int, side: str) -> dict[str, float]:
         line, unit = _line_position(self.text, offset)
-        box = self.page.evaluate(_JS_CHAR_BOX, [line, unit, side])
+        box = self.page.evaluate(JS_CHAR_BOX, [line, unit, side])
         assert box is not None, f"offset {offset} ({side}) is not on the rendered page"
         return box
 
@@ -200,8 +114,8 @@ class LabelingPage:
         )
         # Scroll like a person would, so that the whole span is on screen before the drag.
         first, last = _line_position(self.text, start)[0], _line_position(self.text, end)[0]
-        bar_bottom = self.page.evaluate(_JS_BAR_BOTTOM)
-        self.page.evaluate(_JS_SCROLL_TO_LINES, [first, last, bar_bottom])
+        bar_bottom = self.page.evaluate(JS_BAR_BOTTOM)
+        self.page.evaluate(JS_SCROLL_TO_LINES, [first, last, bar_bottom])
         a = self._char_box(start, "start")
         b = self._char_box(end, "end")
         height = self.page.viewport_size["height"] if self.page.viewport_size else 10**6
@@ -213,7 +127,7 @@ class LabelingPage:
         x0, y0 = a["left"] + 1, (a["top"] + a["bottom"]) / 2
         x1, y1 = b["right"] - 1, (b["top"] + b["bottom"]) / 2
         for x, y in ((x0, y0), (x1, y1)):
-            assert self.page.evaluate(_JS_ON_TEXT, [x, y]), (
+            assert self.page.evaluate(JS_ON_TEXT, [x, y]), (
                 f"span [{start}:{end}]: the point ({x:.0f}, {y:.0f}) is not on the text (under "
                 f"the tool bar, whose bottom is at {bar_bottom:.0f}?)"
             )
