@@ -100,3 +100,41 @@ def test_logo_h1_is_not_the_headline() -> None:
     assert page_metadata(page)["title"] == "Rebels agree to resume peace talks in Mexico"
     one = "<html><head><title>Site</title></head><body><h1>Only headline here</h1></body></html>"
     assert page_metadata(one)["title"] == "Only headline here"
+
+
+COMMENTS = [
+    "Five months ago the same government said there would be no more talks. Now they go back to the "
+    "table as if nothing happened. The families of the detained deserve an explanation first.",
+    "Dialogue is always better than arrests. People who criticise from abroad do not live here and do "
+    "not see what happens every night on the avenue. Give the mediators a chance.",
+    "How many times will we repeat this? Every crisis starts with talks and ends with nothing, and the "
+    "government only gets stronger while everyone waits for the next round.",
+    "The EU should demand the release of every prisoner before any new round. Otherwise the talks are "
+    "just a way to buy time, as they were last year when nobody was watching.",
+    "My cousin was detained in December for standing near a protest. Nobody has told the family when "
+    "the trial will be. Talks mean nothing to us until he comes home.",
+    "The mediators should publish the agenda so that everyone can judge the results. Secret talks are "
+    "how we ended up in this situation in the first place, and nobody learned anything.",
+]
+
+
+def _thread(action_lines: bool) -> list[str]:
+    lines = ["Comments (23)"]
+    for i, body in enumerate(COMMENTS * 2):  # a thread longer than the article
+        lines += [f"reader_{i}", f"{i + 1} hours ago", body.replace("The", f"The {i}", 1)]
+        if action_lines:
+            lines.append(f"Reply · Report · {i + 3} likes")
+    return lines
+
+
+def test_a_comment_thread_longer_than_the_article_is_dropped() -> None:
+    for action_lines in (True, False):
+        c = _clean("Talks resume after months of silence", P1, P2, P3, P4, *_thread(action_lines))
+        assert c.text == "\n\n".join([P1, P2, P3, P4]), action_lines
+
+
+def test_a_comment_count_under_the_headline_does_not_end_the_article() -> None:
+    dek = ("After months of silence the two delegations met again on Monday, and both said they would "
+           "return to the table next month.")
+    c = _clean("Talks resume after months of silence", dek, "By Anna Berg", "14 comments", P1, P2, P3, P4)
+    assert P1 in c.text and P4 in c.text

@@ -38,6 +38,9 @@ from .boilerplate_rules import (  # the rule data; the logic is here
     _YEAR_TAIL,
     _NOT_IN_SENTENCES,
     HARD_REASONS,
+    INLINE_BOXES,
+    ARTICLE_BEFORE_THREAD,
+    _BIO_HEAD,
     LONG_UNIT_WORDS,
     _LONG_PHRASES,
     _TAIL_FAMILIES,
@@ -83,8 +86,6 @@ _MENU_HINT = re.compile(r"[|•·»›>/]|\s{3}")
 # ... and those of them that have no trigger words (all a unit without any trigger word needs).
 _UNTRIGGERED = {key: tuple(r for r in rules if r[5] is None) for key, rules in _SHORT_RULES.items()}
 _ALL_TRIGGERS = frozenset().union(*_TRIGGERS.values())
-_BIO_HEAD = (" is ", " was ", " covers ", " has been ", " reports on ", " writes on ", " reports about ",
-             " writes about ")
 
 
 def _gated_out(gate: tuple[str, ...] | None, icase: bool, text: str, lower: str, exact: bool) -> bool:
@@ -346,10 +347,6 @@ def mark_teasers(units: list[Unit]) -> None:
             i += 1
 
 
-# Boundaries (HARD_REASONS) that also occur inside an article body: see select_main.
-_INLINE_BOXES = frozenset({"related", "link-list", "subscription"})
-
-
 def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tuple[int, int] | None:
     """Mark everything outside the article's prose clusters as "outside-main"; return the
     (first, last) unit index of the kept region, or None when there is no prose at all."""
@@ -358,7 +355,8 @@ def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tu
     # articles (a list of links, a sign-up box), within the usual gap.
     soft: list[bool] = []
     last = -10**9
-    boundary = 0  # since the last prose unit: 0 none, 1 only _INLINE_BOXES, 2 another hard reason
+    boundary = 0  # since the last prose unit: 0 none, 1 only INLINE_BOXES, 2 another hard reason
+    thread = 0  # clusters before a reader-comment thread (0: no thread after an article)
     for i, u in enumerate(units):
         if u.prose and u.drop is None:
             if clusters and i - last - 1 < gap and not boundary:
@@ -369,7 +367,12 @@ def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tu
             last = i
             boundary = 0
         elif u.drop in HARD_REASONS and not _sandwiched(units, i):
-            boundary = 1 if boundary < 2 and u.drop in _INLINE_BOXES else 2
+            boundary = 1 if boundary < 2 and u.drop in INLINE_BOXES else 2
+            # Nothing of the article follows its comments (a long thread outweighs the article)
+            if u.drop == "comments" and not thread and sum(map(len, clusters)) >= ARTICLE_BEFORE_THREAD:
+                thread = len(clusters)
+    if thread:
+        del clusters[thread:], soft[thread:]
     if not clusters:
         for u in units:
             u.drop = u.drop or "outside-main"

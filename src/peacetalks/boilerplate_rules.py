@@ -69,7 +69,11 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"|see also|also read|further reading|more on this(?: story)?|recommended(?: reading)?)\s*:\s*\S", _I)),
     ("comments", 10, re.compile(
         r"^\W*comments?\b|\bno comments?\b|\bleave a (?:comment|reply)\b|\bjoin the (?:conversation|discussion)\b"
-        r"|^\d+ comments?\b|\bshow comments\b|\bcomments? (?:are|have been) (?:closed|disabled)\b|\bpost a comment\b", _I)),
+        r"|^\d+ comments?\b|\bshow comments\b|\bcomments? (?:are|have been) (?:closed|disabled)\b|\bpost a comment\b"
+        # the action line under each reader comment ("Reply · Report · 14 likes"): it separates
+        # the comments, which would otherwise form one cluster of prose as long as the article
+        r"|^(?:(?:reply|report|like|upvote|downvote|flag|\d+\s*(?:likes?|replies|repl(?:y|ies)|votes?|points?|upvotes?))"
+        r"(?:\s*[·•|,-]\s*|\s+|$)){2,}$", _I)),
     ("subscription", 40, re.compile(
         r"\bsubscribe (?:to|now|today|for)\b|^subscribe\b|\bnewsletters?\b|\bdownload (?:the|our) app\b|\bget (?:the|our) app\b"
         r"|\bfree trial\b|\balready (?:a subscriber|have an account)\b|\bsubscribers? only\b"
@@ -160,7 +164,8 @@ _TRIGGERS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
              "principles more © c 许可证 备案",
     "contact": "hotline hot helpline help tipline tip call contact email e write customer tel phone "
                "fax mob @",
-    "comments": "comment comments conversation discussion",
+    "comments": "comment comments conversation discussion reply replies report like likes upvote upvotes "
+                "downvote flag vote votes point points",
     "subscription": "subscribe subscriber subscribers subscription subscriptions subscribed newsletter "
                     "newsletters download get free already unlimited journalism become notifications "
                     "inbox unsubscribe view receiving manage forwarded alerts follow good need",
@@ -197,7 +202,7 @@ _GATES: dict[str, tuple[str, ...]] = {
               "our standards", "trust principles", "this article is more than"),
     "contact": ("line", "call us", "contact us", "email us", "write to us", "customer service", "tel",
                 "phone", "fax", "mob", "mail", "@"),
-    "comments": ("comment", "leave a ", "join the "),
+    "comments": ("comment", "leave a ", "join the ", "repl", "report", "like", "vote", "flag", "point"),
     "subscription": ("subscribe", "newsletter", "download ", "get ", "free trial", "already ",
                      "unlimited access", "journalism", "become a ", "notifications", "inbox", "alerts",
                      "follow ", "good ", "need to know", "browser", "receiving this", "manage ",
@@ -233,6 +238,12 @@ _NOT_IN_SENTENCES = frozenset(
 
 # Reasons that end an article when they follow its prose: nothing after them is the same story.
 HARD_REASONS = frozenset({"related", "legal", "comments", "link-list", "subscription", "teaser"})
+# ... of which these also occur inside an article body (a list of links, a sign-up box): a short
+# lead cut off from the body by one of them stays with the body (see boilerplate.select_main).
+INLINE_BOXES = frozenset({"related", "link-list", "subscription"})
+# Paragraphs of prose before a comments header for it to end the article (a comment count near
+# the byline comes before the article's paragraphs).
+ARTICLE_BEFORE_THREAD = 3
 
 
 # Long units (most of an article's bytes) are judged by literal phrases only: `in` on the lower-
@@ -266,4 +277,7 @@ _LONG_PHRASES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
 _TAIL_FAMILIES = frozenset({"caption", "caption~scene", "bio"})
 
 
+# A long unit is tried against the bio family only if its head holds one of these.
+_BIO_HEAD = (" is ", " was ", " covers ", " has been ", " reports on ", " writes on ", " reports about ",
+             " writes about ")
 _CREDIT_HINTS = ("/", "via ", "photo", "image", "credit", "courtesy", "©", "picture", "file")
