@@ -138,3 +138,21 @@ def test_a_comment_count_under_the_headline_does_not_end_the_article() -> None:
            "return to the table next month.")
     c = _clean("Talks resume after months of silence", dek, "By Anna Berg", "14 comments", P1, P2, P3, P4)
     assert P1 in c.text and P4 in c.text
+
+
+def test_a_short_live_blog_update_between_long_ones_is_kept() -> None:
+    short = ("The leaders have broken for lunch at the palace, and neither delegation is expected to "
+             "speak to reporters before the afternoon session.")
+    c = _clean("Cyprus talks: live updates", "17:05 GMT", "Leaders meet again after lunch", P1, P2,
+               "Anna Berg", "Share", "12:02 GMT", "Lunch break at the palace", short, "Anna Berg", "Share",
+               "09:40 GMT", "Delegations arrive in Geneva", P3, P4, "Anna Berg", "Share")
+    assert short in c.text and P1 in c.text and P4 in c.text
+
+
+def test_a_blurb_behind_a_related_box_between_two_parts_stays_out() -> None:
+    blurb = ("Ministers meet in Vienna to discuss the gas transit contract that expires in December, "
+             "with no deal in sight.")
+    c = _clean("Talks resume after months of silence", P1, P2, "Most read", "Floods hit the north",
+               "Markets slide again", blurb, "Advertisement", "Story continues below", "Sign in", "Share",
+               P3, P4)
+    assert "Vienna" not in c.text and P2 in c.text and P3 in c.text

@@ -21,7 +21,7 @@ import re
 
 import ahocorasick
 
-from .boilerplate_inline import BOX_OR_BIO, keep_subheadings, mark_boxes
+from .boilerplate_inline import BOX_OR_BIO, keep_neighbours, keep_subheadings, mark_boxes
 from .boilerplate_rules import (  # the rule data; the logic is here
     FAMILIES,
     _NAV_WORDS,
@@ -351,9 +351,7 @@ def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tu
     """Mark everything outside the article's prose clusters as "outside-main"; return the
     (first, last) unit index of the kept region, or None when there is no prose at all."""
     clusters: list[list[int]] = []
-    # soft[k]: cluster k was split from cluster k-1 only by a box that also occurs inside
-    # articles (a list of links, a sign-up box), within the usual gap.
-    soft: list[bool] = []
+    splits: list[tuple[int, bool]] = []  # per cluster: (boundary before it, within the gap?)
     last = -10**9
     boundary = 0  # since the last prose unit: 0 none, 1 only INLINE_BOXES, 2 another hard reason
     thread = 0  # clusters before a reader-comment thread (0: no thread after an article)
@@ -362,7 +360,7 @@ def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tu
             if clusters and i - last - 1 < gap and not boundary:
                 clusters[-1].append(i)
             else:
-                soft.append(boundary == 1 and i - last - 1 < gap)
+                splits.append((boundary, i - last - 1 < gap))
                 clusters.append([i])
             last = i
             boundary = 0
@@ -372,7 +370,7 @@ def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tu
             if u.drop == "comments" and not thread and sum(map(len, clusters)) >= ARTICLE_BEFORE_THREAD:
                 thread = len(clusters)
     if thread:
-        del clusters[thread:], soft[thread:]
+        del clusters[thread:], splits[thread:]
     if not clusters:
         for u in units:
             u.drop = u.drop or "outside-main"
@@ -380,13 +378,8 @@ def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tu
     weight = [sum(len(units[i].text) for i in c) for c in clusters]
     main = max(weight)
     keep = [w >= keep_ratio * main for w in weight]
-    # A short lead cut off from the body by such a box (wire copy: lead, summary bullets, body)
-    # is part of the article when the body is: after an article, the same boxes are followed by
-    # scraps too small to be kept on their own, so this never lets those in.
-    if True in soft:
-        for k in range(len(clusters) - 1, 0, -1):
-            if keep[k] and soft[k]:
-                keep[k - 1] = True
+    if len(clusters) > 1:
+        keep_neighbours(keep, splits)
     kept = [c for c, k in zip(clusters, keep) if k]
     inside = bytearray(len(units))
     for c in kept:

@@ -1,7 +1,8 @@
 """Page furniture printed inside the article body, recognised by its neighbours rather than by
 its own words: the blurb of a newsletter sign-up box, the biography under an "About the author"
-heading, and the reverse case, a subheading whose only fault is that a table of contents
-repeats it.
+heading; and the reverse cases, parts of the article that look like furniture on their own: a
+subheading whose only fault is that a table of contents repeats it, a short lead or a short
+live-blog update that the position rules would leave out for its weight.
 
 Separate from `boilerplate.py` (the per-unit families, repetition and list shapes) because these
 rules look at a unit's neighbours after those have been classified. Units are duck-typed
@@ -65,3 +66,30 @@ def keep_subheadings(units: list[Unit], repeated: list[int]) -> None:
                 and _heading_shaped(u.text, u.n_words)):
             u.drop = None
             kept.add(u.key)
+
+
+def keep_neighbours(keep: list[bool], splits: list[tuple[int, bool]]) -> None:
+    """Prose clusters the weight rule of `select_main` left out but whose neighbours make them
+    part of the article (in place on `keep`; splits[k] = (boundary before cluster k: 0 none,
+    1 only INLINE_BOXES, 2 another hard reason; within the gap?), splits[0] unused):
+    - a short lead cut off from a kept body by an inline box within the gap (wire copy: lead,
+      summary bullets, body); after an article the same boxes are followed by scraps too small
+      to be kept on their own, which this never lets in;
+    - clusters between two kept ones with no boundary on either side (a one-paragraph update of
+      a live blog, set apart from the others by its time, heading, author and share lines)."""
+    n = len(keep)
+    for k in range(n - 1, 0, -1):
+        if keep[k] and splits[k] == (1, True):
+            keep[k - 1] = True
+    k = 1
+    while k < n:
+        if keep[k] or not keep[k - 1]:
+            k += 1
+            continue
+        end = k  # clusters k..end-1 are left out, cluster k-1 is kept
+        while end < n and not keep[end]:
+            end += 1
+        if end < n and all(splits[j][0] == 0 for j in range(k, end + 1)):
+            for j in range(k, end):
+                keep[j] = True
+        k = end + 1
