@@ -24,7 +24,7 @@ from .paths import Repo
 
 # Bump whenever the output of the cleaner changes for some input (documents record it, and the
 # annotation sync uses it to tell a cleaner change from an edit).
-CLEANER_VERSION = "1.0.0"
+CLEANER_VERSION = "1.1.0"
 
 NO_ARTICLE = "no-article"
 ONLY_BOILERPLATE = "only-boilerplate"
