@@ -133,6 +133,14 @@ def test_a_comment_thread_longer_than_the_article_is_dropped() -> None:
         assert c.text == "\n\n".join([P1, P2, P3, P4]), action_lines
 
 
+def test_a_comment_count_in_a_share_bar_mid_article_does_not_end_it() -> None:
+    # The near miss of the thread rule: "Share / Comments (48) / Tweet" between paragraphs is a
+    # button bar; the article goes on after it.
+    c = _clean("Talks resume after months of silence", P1, P2, P3, "Share", "Comments (48)", "Tweet",
+               P4, *_thread(False))
+    assert c.text == "\n\n".join([P1, P2, P3, P4])
+
+
 def test_a_comment_count_under_the_headline_does_not_end_the_article() -> None:
     dek = ("After months of silence the two delegations met again on Monday, and both said they would "
            "return to the table next month.")

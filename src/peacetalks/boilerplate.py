@@ -324,6 +324,13 @@ def _sandwiched(units: list[Unit], i: int) -> bool:
     return 0 < i < len(units) - 1 and units[i - 1].prose and units[i + 1].prose
 
 
+def _in_button_bar(units: list[Unit], i: int) -> bool:
+    """"Share / Comments (48) / Tweet" mid-article: a comment count among menu buttons is a
+    share bar, neither the header of a thread (which ends the article) nor a hard boundary."""
+    return units[i].drop == "comments" and any(
+        0 <= j < len(units) and units[j].drop == "navigation" for j in (i - 1, i + 1))
+
+
 def _one_sentence(u: Unit) -> bool:
     body = u.text.rstrip(_CLOSERS)[:-1]
     return u.n_words <= 30 and not any(body.count(p) for p in (". ", "? ", "! "))
@@ -364,7 +371,7 @@ def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tu
                 clusters.append([i])
             last = i
             boundary = 0
-        elif u.drop in HARD_REASONS and not _sandwiched(units, i):
+        elif u.drop in HARD_REASONS and not _sandwiched(units, i) and not _in_button_bar(units, i):
             boundary = 1 if boundary < 2 and u.drop in INLINE_BOXES else 2
             # Nothing of the article follows its comments (a long thread outweighs the article)
             if u.drop == "comments" and not thread and sum(map(len, clusters)) >= ARTICLE_BEFORE_THREAD:
