@@ -97,14 +97,18 @@ def test_afp_excerpt_quotes_cues_and_speakers(tax, rules):
     assert quotes == [
         ("Obviously, we're in a very difficult spot right now", "said", "Rubio"),
         ("So a lot of work. We remain committed to that", "added", "Rubio"),
+        # reported speech with a quoted fragment: MIXED (prelabel_reported.py)
+        ('he was "cautiously optimistic" for progress', "said", "Mark Rutte"),
         ("I'm still cautiously optimistic that you could get to some breakthroughs", "said", "Rutte"),
         # opens, never closes: runs to the end of its paragraph; no cue, so no speaker is guessed
         ("Ukraine is ready to commit to a ceasefire and immediate negotiations. "
          "The ball is now clearly in the Russian court.", None, None),
+        ('Russia was sending a "lower level delegation out to Turkey to these peace talks"', "said", "Rutte"),
         ("It's now up to the Russians to make sure they take the next steps necessary", "said", "Rutte"),
         ("The best we can hope for is indeed a ceasefire", "said", "Jean-Noel Barrot"),
     ]
-    assert {q.kind for q in layers.quotes} == {"DIRECT"}
+    assert [q.kind for q in layers.quotes] == ["DIRECT"] * 2 + ["MIXED"] + ["DIRECT"] * 2 + [
+        "MIXED"] + ["DIRECT"] * 2
     check_invariants(AFP, layers)
     # the cue span is the verb right after the quote
     first = min(layers.quotes, key=lambda q: q.span.start)
@@ -122,6 +126,7 @@ def test_curly_quotes_cue_before_said_x_and_inherited_speaker(tax, rules):
     )
     layers, quotes = quotes_of(text, tax, rules)
     assert quotes == [
+        ("the issue came up in Paris", "said", "Rubio"),  # reported speech: INDIRECT
         ("we have bigger challenges.", "cautioned", "Rubio"),
         ("Türkiye is a serious venue", "said", "Mark Rutte"),
         ("It’s not too late", "said", "Johann Wadephul"),

@@ -6,7 +6,9 @@ prediction can be traced to the exact rules that produced it:
 - entity patterns (annotations/entity_patterns.yaml): surface strings/regexes -> entity label;
 - gold propagation: a surface string labelled in gold elsewhere in the corpus gets the same
   label (strings that gold labels two ways are skipped and listed in `GoldIndex.ambiguous`);
-- direct quotes (prelabel_quotes.py): quotation marks, cue verb, nearest plausible speaker.
+- quotes (prelabel_quotes.py): quotation marks, cue verb, nearest plausible speaker; reported
+  speech (INDIRECT / MIXED) from the reporting verb (prelabel_reported.py). The rule set keeps its
+  historical name "direct-quotes" in model_version and region ids; v2 added reported speech.
 
 Region ids are "p" + a rule code + 8 hex chars of a hash of (rule, label, offsets): stable across
 runs, unique in a document, and `rule_of(region_id)` says which rule set made the region (the ids
@@ -34,13 +36,14 @@ import yaml
 from .errors import SchemaError
 from .model import Document, DocumentAnnotations, Entity, Layers, Span
 from .prelabel_quotes import QuoteRules, detect_quotes, region_id
+from .prelabel_reported import ReportedRules
 from .taxonomy import Taxonomy
 
 ENTITY_PATTERNS = "entity-patterns"
 GOLD_PROPAGATION = "gold-propagation"
 DIRECT_QUOTES = "direct-quotes"
 # Version of the matching code of each rule set; bump when the algorithm changes.
-CODE_VERSION = {ENTITY_PATTERNS: 1, GOLD_PROPAGATION: 1, DIRECT_QUOTES: 1}
+CODE_VERSION = {ENTITY_PATTERNS: 1, GOLD_PROPAGATION: 1, DIRECT_QUOTES: 2}
 # One letter per rule set in region ids ("pe12ab34cd"); cues and quotes share the quote rule.
 RULE_CODES = {"e": ENTITY_PATTERNS, "g": GOLD_PROPAGATION, "q": DIRECT_QUOTES, "c": DIRECT_QUOTES}
 _CODE_OF = {ENTITY_PATTERNS: "e", GOLD_PROPAGATION: "g"}
@@ -145,7 +148,41 @@ def _quote_rules(where: str, raw: Any, tax: Taxonomy) -> QuoteRules:
                 f"labels of the taxonomy (relations.speaker allows {', '.join(tax.speaker_allowed)})"
             )
         parsed[str(pronoun).lower()] = tuple(labels)
-    return QuoteRules(kind=kind, cues=tuple(cues), pronouns=parsed)
+    reported = _reported_rules(where, raw.get("reported"), tax)
+    return QuoteRules(kind=kind, cues=tuple(cues), pronouns=parsed, reported=reported)
+
+
+def _word_list(where: str, key: str, value: Any, required: bool) -> tuple[str, ...]:
+    if value is None and not required:
+        return ()
+    if not isinstance(value, list) or not value or not all(
+        isinstance(c, str) and re.fullmatch(r"[a-z][a-z' -]*", c) for c in value
+    ):
+        raise SchemaError(f"{where}: quotes.reported.{key} must be a non-empty list of lower-case words")
+    return tuple(value)
+
+
+def _reported_rules(where: str, raw: Any, tax: Taxonomy) -> ReportedRules | None:
+    """quotes.reported (optional): reported speech (INDIRECT / MIXED quotes) from cue words."""
+    if raw is None:
+        return None
+    keys = {"indirect_kind", "mixed_kind", "clause_cues", "that_cues", "naming_cues",
+            "listener_cues", "listeners"}
+    if not isinstance(raw, dict) or set(raw) - keys:
+        raise SchemaError(f"{where}: quotes.reported must be a mapping with keys {sorted(keys)}")
+    for key in ("indirect_kind", "mixed_kind"):
+        if raw.get(key) not in tax.quote_kind_names:
+            raise SchemaError(
+                f"{where}: quotes.reported.{key} {raw.get(key)!r} is not a quote kind of the "
+                f"taxonomy (known: {', '.join(tax.quote_kind_names)})")
+    return ReportedRules(
+        indirect_kind=raw["indirect_kind"], mixed_kind=raw["mixed_kind"],
+        clause_cues=_word_list(where, "clause_cues", raw.get("clause_cues"), True),
+        that_cues=_word_list(where, "that_cues", raw.get("that_cues"), True),
+        naming_cues=_word_list(where, "naming_cues", raw.get("naming_cues"), False),
+        listener_cues=_word_list(where, "listener_cues", raw.get("listener_cues"), False),
+        listeners=_word_list(where, "listeners", raw.get("listeners"), False),
+    )
 
 
 def parse_rules(text: str, tax: Taxonomy, where: str = "annotations/entity_patterns.yaml") -> PrelabelRules:

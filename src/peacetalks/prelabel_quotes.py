@@ -26,8 +26,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .model import Entity, Quote, Span
+from .prelabel_reported import Reported, ReportedRules, find_reported
 
 OPENERS = {'"': '"', "“": "”", "«": "»", "„": "“"}
 CLOSERS = {'"', "”", "»", "“"}
@@ -49,8 +51,9 @@ class QuoteRules:
     kind: str  # the quote kind given to detected quotes (from the patterns file)
     cues: tuple[str, ...]
     pronouns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reported: ReportedRules | None = None  # INDIRECT / MIXED rules (prelabel_reported.py)
 
-    @property
+    @cached_property
     def cue_regex(self) -> re.Pattern[str]:
         return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, self.cues)) + r")(?!\w)")
 
@@ -216,6 +219,7 @@ def detect_quotes(
     para_of = lambda pos: next(p for p in paragraphs if p[0] <= pos <= p[1])  # noqa: E731
     out: list[Quote] = []
     previous: tuple[Quotation, Quote] | None = None  # last quote attributed through a cue after it
+    last: tuple[Quotation, Quote] | None = None  # the last quotation, when it became a quote
     for q in quotations:
         p_start, _ = para_of(q.open_mark)
         _, p_end = para_of(q.end)
@@ -234,16 +238,44 @@ def detect_quotes(
                 text[q.start].isupper() or text[q.start].isdigit()
             )
             if not standalone:
+                last = None
                 continue  # a quoted fragment inside a sentence: scare quotes or MIXED
             if previous is not None and _inherits(text, previous, q, para_of):
                 prev_q = previous[1]
                 speaker_id, cue, cue_id = prev_q.speaker, prev_q.cue, prev_q.cue_id
                 out.append(_quote(text, q, rules.kind, speaker_id, cue, cue_id))
+                last = (q, out[-1])
+                continue
+            if last is not None and _continues(text, last, q, p_start):
+                # hard case 4: a quote paragraph continuing the previous paragraph's quote
+                out.append(_quote(text, q, rules.kind, last[1].speaker, None, None))
+                last = (q, out[-1])
                 continue
         quote = _quote(text, q, rules.kind, None if speaker is None else speaker.id, cue, cue_id)
         out.append(quote)
+        last = (q, quote)
         previous = (q, quote) if cue_after is not None else None
+    hits = rules.reported.hits(text) if rules.reported is not None else None
+    if hits:
+        reported = Reported(text, entities, speaker_labels, rules.reported, rules.pronouns,
+                            finder.antecedent, finder.quoted, SENTENCE_END, region_id, rules.kind)
+        out += find_reported(text, paragraphs, reported, out, hits)
+        out.sort(key=lambda x: (x.span.start, x.span.end))
     return out
+
+
+def _continues(text: str, last: tuple[Quotation, Quote], q: Quotation, p_start: int) -> bool:
+    """`"...," Rubio said.` then a paragraph that is only a closed quotation: same speaker (the
+    guidelines' hard case 4; an unclosed one keeps no speaker, hard case 3)."""
+    prev_q, prev = last
+    if prev.speaker is None or prev_q.close_mark is None or q.close_mark is None:
+        return False
+    between = text[prev_q.close_mark + 1 : q.open_mark]
+    line_end = text.find("\n", q.close_mark)
+    after = text[q.close_mark + 1 : len(text) if line_end < 0 else line_end]
+    # the previous quotation's attribution ends its paragraph, and this paragraph is the quote
+    return ("\n" in between and not between[between.index("\n") :].strip()
+            and not _MARKS.search(between) and not after.strip())
 
 
 def _inherits(text: str, previous: tuple[Quotation, Quote], q: Quotation, para_of) -> bool:
