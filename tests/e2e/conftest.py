@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +106,28 @@ def save_artifacts(tab, nodeid: str) -> list[Path]:
     for path in written:
         print(f"browser artifact: {path}")
     return written
+
+
+class Laps:
+    """Wall time of each step of a browser test, printed as it ends (in the CI log even when a
+    later step fails) and kept in `timings` for the test's summary line."""
+
+    def __init__(self, capsys, digits: int = 2) -> None:
+        self.capsys, self.digits = capsys, digits
+        self.timings: dict[str, float] = {}
+        self.restart()
+
+    def restart(self) -> None:
+        self.clock = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self.clock, self.digits)
+        self.clock = now
+        with self.capsys.disabled():
+            print(f"\n[browser e2e] {name}: {self.timings[name]} s", flush=True)
+
+
+@pytest.fixture
+def lap(capsys) -> Laps:
+    return Laps(capsys)

@@ -15,7 +15,6 @@ after an astral character.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import datasets
@@ -233,19 +232,8 @@ def actual_release(rows: dict[str, list[dict]], doc_id: str) -> dict[str, list[t
 # --- the test ---------------------------------------------------------------------------------
 
 def test_annotator_labels_in_the_browser_and_pull_and_release_see_it(
-    page, ls_server, ls, ls_project, tmp_path, monkeypatch, capsys
+    page, ls_server, ls, ls_project, tmp_path, monkeypatch, capsys, lap
 ):
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 1)
-        clock = now
-        with capsys.disabled():  # progress in the CI log even when a later step fails
-            print(f"\n[browser e2e] {name}: {timings[name]} s", flush=True)
-
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
@@ -328,7 +316,7 @@ def test_annotator_labels_in_the_browser_and_pull_and_release_see_it(
     lap("pull again")
 
     with capsys.disabled():
-        print(f"\nbrowser e2e timings (s): {json.dumps(timings)}")
+        print(f"\nbrowser e2e timings (s): {json.dumps(lap.timings)}")
 
 
 

@@ -79,19 +79,8 @@ def wait_until_shown(lp: LabelingPage, expected: set, timeout: float = 60.0) -> 
 
 
 def test_annotator_corrects_a_real_article_with_all_rule_suggestions(
-    page, ls_server, ls, ls_project, tmp_path, taxonomy, capsys
+    page, ls_server, ls, ls_project, tmp_path, taxonomy, capsys, lap
 ):
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 2)
-        clock = now
-        with capsys.disabled():  # progress in the CI log even when a later step fails
-            print(f"\n[browser e2e] {name}: {timings[name]} s", flush=True)
-
     doc = longest_clean_document()
     text = doc.text
     committed = load_annotations(Repo(ROOT))
@@ -150,7 +139,7 @@ def test_annotator_corrects_a_real_article_with_all_rule_suggestions(
 
     lp = LabelingPage(page, ls_server.base_url)
     lp.login(ls_server.email, ls_server.password)
-    clock = time.perf_counter()
+    lap.restart()
     lp.open_task(ls_project.id, task, text)
     lap("open the article: text rendered")
     wait_until_shown(lp, expected)
@@ -208,4 +197,4 @@ def test_annotator_corrects_a_real_article_with_all_rule_suggestions(
         print(f"\nreal article {doc.doc_id} ({len(text)} characters, {text.count(chr(10)) + 1} "
               f"lines, {len(expected)} suggested regions): deleted {box(wrong)}, relabelled "
               f"{box(relabel)} -> {new_label}, added {box(add)}; timings (s): "
-              f"{json.dumps(timings)}")
+              f"{json.dumps(lap.timings)}")
