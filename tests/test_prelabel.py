@@ -20,7 +20,7 @@ from peacetalks.model import (
 )
 from peacetalks.paths import Repo
 from peacetalks.prelabel import (
-    DIRECT_QUOTES,
+    QUOTES,
     ENTITY_PATTERNS,
     GOLD_PROPAGATION,
     GoldIndex,
@@ -204,7 +204,7 @@ def test_gold_propagation_same_string_same_label_skips_ambiguous(tax, rules):
     assert all(rule_of(e.id) == GOLD_PROPAGATION for e in gold_layers.entities)
     # the combined prediction holds them once, without overlapping pattern matches
     [(mv, layers)] = prelabel(make_doc(text), index, tax, rules)
-    assert GOLD_PROPAGATION in mv and DIRECT_QUOTES in mv
+    assert GOLD_PROPAGATION in mv and QUOTES in mv
     check_invariants(text, layers)
 
 
@@ -223,7 +223,7 @@ def test_gold_beats_patterns_on_equal_spans_and_longest_wins(tax, rules):
 def test_per_rule_quote_prediction_is_self_contained(tax, rules):
     per_rule = prelabel(make_doc(AFP), GoldIndex(), tax, rules, combined=False)
     assert [mv.split("-v")[0] for mv, _ in per_rule] == [f"rules-{ENTITY_PATTERNS}",
-                                                          f"rules-{DIRECT_QUOTES}"]
+                                                          f"rules-{QUOTES}"]
     quote_layers = per_rule[1][1]
     assert {q.speaker for q in quote_layers.quotes} - {None} == {e.id for e in quote_layers.entities}
 

@@ -16,7 +16,7 @@ import peacetalks.prelabel_quotes as quotes_module
 from peacetalks.model import Document, Layers, sha256_text
 from peacetalks.paths import Repo
 from peacetalks.prelabel import (
-    DIRECT_QUOTES,
+    QUOTES,
     ENTITY_PATTERNS,
     GOLD_PROPAGATION,
     EntityMatcher,
@@ -107,7 +107,7 @@ def old_prelabel(doc, gold_index, tax, rules, combined=True):
     versions = {
         ENTITY_PATTERNS: rules.model_version(ENTITY_PATTERNS),
         GOLD_PROPAGATION: gold_index.model_version(),
-        DIRECT_QUOTES: rules.model_version(DIRECT_QUOTES),
+        QUOTES: rules.model_version(QUOTES),
     }
     if combined:
         if not entities and not quotes:
@@ -117,7 +117,7 @@ def old_prelabel(doc, gold_index, tax, rules, combined=True):
     per_rule = [
         (versions[ENTITY_PATTERNS], Layers(entities=_entities(text, pat))),
         (versions[GOLD_PROPAGATION], Layers(entities=_entities(text, gold))),
-        (versions[DIRECT_QUOTES],
+        (versions[QUOTES],
          Layers(entities=tuple(e for e in entities if e.id in speakers), quotes=quotes)),
     ]
     return [(v, layers) for v, layers in per_rule if layers.entities or layers.quotes]

@@ -7,8 +7,8 @@ prediction can be traced to the exact rules that produced it:
 - gold propagation: a surface string labelled in gold elsewhere in the corpus gets the same
   label (strings that gold labels two ways are skipped and listed in `GoldIndex.ambiguous`);
 - quotes (prelabel_quotes.py): quotation marks, cue verb, nearest plausible speaker; reported
-  speech (INDIRECT / MIXED) from the reporting verb (prelabel_reported.py). The rule set keeps its
-  historical name "direct-quotes" in model_version and region ids; v2 added reported speech.
+  speech (INDIRECT / MIXED) from the reporting verb (prelabel_reported.py). Named "quotes" in
+  model_version and region ids (v1 was "direct-quotes": quotation marks only).
 
 Region ids are "p" + a rule code + 8 hex chars of a hash of (rule, label, offsets): stable across
 runs, unique in a document, and `rule_of(region_id)` says which rule set made the region (the ids
@@ -41,11 +41,11 @@ from .taxonomy import Taxonomy
 
 ENTITY_PATTERNS = "entity-patterns"
 GOLD_PROPAGATION = "gold-propagation"
-DIRECT_QUOTES = "direct-quotes"
+QUOTES = "quotes"
 # Version of the matching code of each rule set; bump when the algorithm changes.
-CODE_VERSION = {ENTITY_PATTERNS: 1, GOLD_PROPAGATION: 1, DIRECT_QUOTES: 2}
+CODE_VERSION = {ENTITY_PATTERNS: 1, GOLD_PROPAGATION: 1, QUOTES: 2}
 # One letter per rule set in region ids ("pe12ab34cd"); cues and quotes share the quote rule.
-RULE_CODES = {"e": ENTITY_PATTERNS, "g": GOLD_PROPAGATION, "q": DIRECT_QUOTES, "c": DIRECT_QUOTES}
+RULE_CODES = {"e": ENTITY_PATTERNS, "g": GOLD_PROPAGATION, "q": QUOTES, "c": QUOTES}
 _CODE_OF = {ENTITY_PATTERNS: "e", GOLD_PROPAGATION: "g"}
 # Gold propagation ignores strings shorter than this (single letters match everywhere).
 MIN_PROPAGATED_LENGTH = 2
@@ -384,7 +384,7 @@ def prelabel(
     versions = {
         ENTITY_PATTERNS: rules.model_version(ENTITY_PATTERNS),
         GOLD_PROPAGATION: gold_index.model_version(),
-        DIRECT_QUOTES: rules.model_version(DIRECT_QUOTES),
+        QUOTES: rules.model_version(QUOTES),
     }
     if combined:
         if not entities and not quotes:
@@ -395,7 +395,7 @@ def prelabel(
         (versions[ENTITY_PATTERNS], Layers(entities=_entities(text, pat))),
         (versions[GOLD_PROPAGATION], Layers(entities=_entities(text, gold))),
         (
-            versions[DIRECT_QUOTES],
+            versions[QUOTES],
             Layers(entities=tuple(e for e in entities if e.id in speakers), quotes=quotes),
         ),
     ]
@@ -403,7 +403,7 @@ def prelabel(
 
 
 __all__ = [
-    "DIRECT_QUOTES",
+    "QUOTES",
     "ENTITY_PATTERNS",
     "EntityMatcher",
     "GOLD_PROPAGATION",
