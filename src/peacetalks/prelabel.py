@@ -35,8 +35,7 @@ import yaml
 
 from .errors import SchemaError
 from .model import Document, DocumentAnnotations, Entity, Layers, Span
-from .prelabel_quotes import QuoteRules, detect_quotes, region_id
-from .prelabel_reported import ReportedRules
+from .prelabel_quotes import QuoteRules, detect_quotes, parse_quote_rules, region_id
 from .taxonomy import Taxonomy
 
 ENTITY_PATTERNS = "entity-patterns"
@@ -121,70 +120,6 @@ def _entity_patterns(where: str, raw: Any, tax: Taxonomy) -> tuple[EntityPattern
     return tuple(out)
 
 
-def _quote_rules(where: str, raw: Any, tax: Taxonomy) -> QuoteRules:
-    if not isinstance(raw, dict):
-        raise SchemaError(f"{where}: 'quotes' must be a mapping with kind, cues, pronouns")
-    kind = raw.get("kind")
-    if kind not in tax.quote_kind_names:
-        raise SchemaError(
-            f"{where}: quotes.kind {kind!r} is not a quote kind of the taxonomy "
-            f"(known: {', '.join(tax.quote_kind_names)})"
-        )
-    cues = raw.get("cues")
-    if not isinstance(cues, list) or not cues or not all(
-        isinstance(c, str) and re.fullmatch(r"[a-z][a-z' -]*", c) for c in cues
-    ):
-        raise SchemaError(f"{where}: quotes.cues must be a non-empty list of lower-case words")
-    pronouns = raw.get("pronouns") or {}
-    if not isinstance(pronouns, dict):
-        raise SchemaError(f"{where}: quotes.pronouns must map pronouns to entity label lists")
-    parsed: dict[str, tuple[str, ...]] = {}
-    for pronoun, labels in pronouns.items():
-        labels = labels if isinstance(labels, list) else [labels]
-        bad = [x for x in labels if x not in tax.speaker_allowed]
-        if bad or not labels:
-            raise SchemaError(
-                f"{where}: quotes.pronouns.{pronoun}: labels {bad or labels!r} are not speaker "
-                f"labels of the taxonomy (relations.speaker allows {', '.join(tax.speaker_allowed)})"
-            )
-        parsed[str(pronoun).lower()] = tuple(labels)
-    reported = _reported_rules(where, raw.get("reported"), tax)
-    return QuoteRules(kind=kind, cues=tuple(cues), pronouns=parsed, reported=reported)
-
-
-def _word_list(where: str, key: str, value: Any, required: bool) -> tuple[str, ...]:
-    if value is None and not required:
-        return ()
-    if not isinstance(value, list) or not value or not all(
-        isinstance(c, str) and re.fullmatch(r"[a-z][a-z' -]*", c) for c in value
-    ):
-        raise SchemaError(f"{where}: quotes.reported.{key} must be a non-empty list of lower-case words")
-    return tuple(value)
-
-
-def _reported_rules(where: str, raw: Any, tax: Taxonomy) -> ReportedRules | None:
-    """quotes.reported (optional): reported speech (INDIRECT / MIXED quotes) from cue words."""
-    if raw is None:
-        return None
-    keys = {"indirect_kind", "mixed_kind", "clause_cues", "that_cues", "naming_cues",
-            "listener_cues", "listeners"}
-    if not isinstance(raw, dict) or set(raw) - keys:
-        raise SchemaError(f"{where}: quotes.reported must be a mapping with keys {sorted(keys)}")
-    for key in ("indirect_kind", "mixed_kind"):
-        if raw.get(key) not in tax.quote_kind_names:
-            raise SchemaError(
-                f"{where}: quotes.reported.{key} {raw.get(key)!r} is not a quote kind of the "
-                f"taxonomy (known: {', '.join(tax.quote_kind_names)})")
-    return ReportedRules(
-        indirect_kind=raw["indirect_kind"], mixed_kind=raw["mixed_kind"],
-        clause_cues=_word_list(where, "clause_cues", raw.get("clause_cues"), True),
-        that_cues=_word_list(where, "that_cues", raw.get("that_cues"), True),
-        naming_cues=_word_list(where, "naming_cues", raw.get("naming_cues"), False),
-        listener_cues=_word_list(where, "listener_cues", raw.get("listener_cues"), False),
-        listeners=_word_list(where, "listeners", raw.get("listeners"), False),
-    )
-
-
 def parse_rules(text: str, tax: Taxonomy, where: str = "annotations/entity_patterns.yaml") -> PrelabelRules:
     try:
         data = yaml.safe_load(text)
@@ -200,7 +135,7 @@ def parse_rules(text: str, tax: Taxonomy, where: str = "annotations/entity_patte
         raise SchemaError(f"{where}: version must be a positive integer, got {version!r}")
     return PrelabelRules(
         entity_patterns=_entity_patterns(where, data.get("entities"), tax),
-        quotes=_quote_rules(where, data.get("quotes"), tax),
+        quotes=parse_quote_rules(where, data.get("quotes"), tax),
         fingerprint=hashlib.sha256(text.encode("utf-8")).hexdigest()[:6],
         version=version,
     )

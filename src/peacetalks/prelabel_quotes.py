@@ -25,11 +25,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .errors import SchemaError
 from .model import Entity, Quote, Span
 from .prelabel_reported import Reported, ReportedRules, find_reported
+
+if TYPE_CHECKING:
+    from .taxonomy import Taxonomy
 
 OPENERS = {'"': '"', "“": "”", "«": "»", "„": "“"}
 CLOSERS = {'"', "”", "»", "“"}
@@ -296,4 +301,65 @@ def _quote(text: str, q: Quotation, kind: str, speaker: str | None,
         speaker=speaker,
         cue=cue,
         cue_id=cue_id,
+    )
+
+
+def parse_quote_rules(where: str, raw: Any, tax: Taxonomy) -> QuoteRules:
+    """The `quotes` section of the patterns file, checked against the taxonomy."""
+    if not isinstance(raw, dict):
+        raise SchemaError(f"{where}: 'quotes' must be a mapping with kind, cues, pronouns")
+    kind = raw.get("kind")
+    if kind not in tax.quote_kind_names:
+        raise SchemaError(
+            f"{where}: quotes.kind {kind!r} is not a quote kind of the taxonomy "
+            f"(known: {', '.join(tax.quote_kind_names)})"
+        )
+    cues = _word_list(where, "quotes.cues", raw.get("cues"), True)
+    pronouns = raw.get("pronouns") or {}
+    if not isinstance(pronouns, dict):
+        raise SchemaError(f"{where}: quotes.pronouns must map pronouns to entity label lists")
+    parsed: dict[str, tuple[str, ...]] = {}
+    for pronoun, labels in pronouns.items():
+        labels = labels if isinstance(labels, list) else [labels]
+        bad = [x for x in labels if x not in tax.speaker_allowed]
+        if bad or not labels:
+            raise SchemaError(
+                f"{where}: quotes.pronouns.{pronoun}: labels {bad or labels!r} are not speaker "
+                f"labels of the taxonomy (relations.speaker allows {', '.join(tax.speaker_allowed)})"
+            )
+        parsed[str(pronoun).lower()] = tuple(labels)
+    reported = _reported_rules(where, raw.get("reported"), tax)
+    return QuoteRules(kind=kind, cues=cues, pronouns=parsed, reported=reported)
+
+
+def _word_list(where: str, key: str, value: Any, required: bool) -> tuple[str, ...]:
+    if value is None and not required:
+        return ()
+    if not isinstance(value, list) or not value or not all(
+        isinstance(c, str) and re.fullmatch(r"[a-z][a-z' -]*", c) for c in value
+    ):
+        raise SchemaError(f"{where}: {key} must be a non-empty list of lower-case words")
+    return tuple(value)
+
+
+def _reported_rules(where: str, raw: Any, tax: Taxonomy) -> ReportedRules | None:
+    """quotes.reported (optional): reported speech (INDIRECT / MIXED quotes) from cue words."""
+    if raw is None:
+        return None
+    keys = {"indirect_kind", "mixed_kind", "clause_cues", "that_cues", "naming_cues",
+            "listener_cues", "listeners"}
+    if not isinstance(raw, dict) or set(raw) - keys:
+        raise SchemaError(f"{where}: quotes.reported must be a mapping with keys {sorted(keys)}")
+    for key in ("indirect_kind", "mixed_kind"):
+        if raw.get(key) not in tax.quote_kind_names:
+            raise SchemaError(
+                f"{where}: quotes.reported.{key} {raw.get(key)!r} is not a quote kind of the "
+                f"taxonomy (known: {', '.join(tax.quote_kind_names)})")
+    return ReportedRules(
+        indirect_kind=raw["indirect_kind"], mixed_kind=raw["mixed_kind"],
+        clause_cues=_word_list(where, "quotes.reported.clause_cues", raw.get("clause_cues"), True),
+        that_cues=_word_list(where, "quotes.reported.that_cues", raw.get("that_cues"), True),
+        naming_cues=_word_list(where, "quotes.reported.naming_cues", raw.get("naming_cues"), False),
+        listener_cues=_word_list(where, "quotes.reported.listener_cues", raw.get("listener_cues"), False),
+        listeners=_word_list(where, "quotes.reported.listeners", raw.get("listeners"), False),
     )
