@@ -21,7 +21,7 @@ import re
 
 import ahocorasick
 
-from .boilerplate_inline import BOX_OR_BIO, keep_neighbours, keep_subheadings, mark_boxes
+from .boilerplate_inline import BOX_OR_BIO, keep_neighbours, keep_subheadings, mark_boxes, mark_quoted_speech
 from .boilerplate_rules import (  # the rule data; the logic is here
     FAMILIES,
     _NAV_WORDS,
@@ -254,7 +254,7 @@ class Unit:
 
 def classify(units: list[Unit]) -> None:
     """Per-unit families, then repetition, then list shapes (marks `drop` and `prose` in place)."""
-    boxes: list[int] = []  # sign-up/consent/bio units, for mark_boxes
+    boxes: list[int] = []  # sign-up/consent/bio/ad units, for mark_boxes
     for i, u in enumerate(units):
         lower = u.text.lower()  # once for the families and the key
         if u.drop is None:
@@ -267,6 +267,7 @@ def classify(units: list[Unit]) -> None:
     mark_repeats(units)
     if boxes:
         mark_boxes(units, boxes)
+    mark_quoted_speech(units)
     mark_teasers(units)
     mark_link_lists(units)
 

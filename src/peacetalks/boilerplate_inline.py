@@ -11,6 +11,7 @@ rules look at a unit's neighbours after those have been classified. Units are du
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .boilerplate_rules import _CLOSERS, _TERMINAL
@@ -22,15 +23,18 @@ if TYPE_CHECKING:
 # recognised by their words, the blurb ("Africa Briefing: the week's stories, every Friday.")
 # only by sitting between them.
 _BOX = frozenset({"subscription", "promo", "consent"})
-BOX_OR_BIO = _BOX | {"bio"}
+BOX_OR_BIO = _BOX | {"bio", "advertisement"}
 BOX_BLURB_MAX_WORDS = 20
 BIO_HEADING_MAX_WORDS = 4  # "About the author" (a bio itself is a sentence or more)
 BIO_MAX_WORDS = 80
+SPONSORED_LABELS = frozenset({"sponsored", "sponsored content", "promoted", "promoted content",
+                              "partner content", "paid post", "paid content"})
 
 
 def mark_boxes(units: list[Unit], marks: list[int]) -> None:
     """A short unit between two sign-up/consent units belongs to the box; the unit right after
-    an "About the author" heading is the biography, whatever its wording. `marks`: the indices
+    an "About the author" heading is the biography, whatever its wording; the short line after
+    a "Sponsored" label is the sponsored item. `marks`: the indices
     of the units dropped for one of BOX_OR_BIO (classify collects them as it goes)."""
     last = len(units) - 1
     for i in marks:
@@ -41,6 +45,13 @@ def mark_boxes(units: list[Unit], marks: list[int]) -> None:
                 if nxt.drop is None and nxt.n_words <= BIO_MAX_WORDS:
                     nxt.drop = "bio"
                     nxt.prose = False
+        elif u.drop == "advertisement":
+            # "Sponsored" labels a paid item, unlike "Advertisement" (an image slot): the short
+            # non-sentence line after it is the item's headline ("Top-rated VPN: 80% off").
+            if i < last and u.key.strip(" .:-–—") in SPONSORED_LABELS:
+                nxt = units[i + 1]
+                if nxt.drop is None and not nxt.prose and nxt.n_words <= BOX_BLURB_MAX_WORDS:
+                    nxt.drop = "advertisement"
         elif i + 2 <= last and units[i + 2].drop in _BOX:
             mid = units[i + 1]
             if mid.drop is None and mid.n_words < BOX_BLURB_MAX_WORDS:
@@ -93,3 +104,78 @@ def keep_neighbours(keep: list[bool], splits: list[tuple[int, bool]]) -> None:
             for j in range(k, end):
                 keep[j] = True
         k = end + 1
+
+
+# Quoted speech. Pull-quotes: a sentence of the article printed again in large type next to it,
+# often with an attribution line ("— a Western diplomat"), recognised by repetition (its words,
+# punctuation aside, occur inside a longer unit nearby), never by its wording. Interview turns:
+# "Q: Why not?" / "A: Enormously." are the article however short, once the page alternates them.
+_OPEN_QUOTES = "\"“‘'«„"
+_CLOSE_QUOTES = "\"”’'»"
+_DASHES = "—–―"
+_SPEECH_HINT = frozenset(_OPEN_QUOTES + _DASHES + "QA")  # first characters worth a closer look
+PULL_QUOTE_WINDOW = 4  # units on either side where the article's copy is looked for
+PULL_QUOTE_MAX_WORDS = 60
+ATTRIBUTION_MAX_WORDS = 12
+INTERVIEW_MIN_TURNS = 2  # questions and answers each, for "Q:"/"A:" lines to be an interview
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _words_only(text: str) -> str:
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def _attribution(u: Unit) -> bool:
+    """"— a Western diplomat present at the talks": a dash, a name or description, no sentence."""
+    return (u.text[:1] in _DASHES and u.n_words <= ATTRIBUTION_MAX_WORDS
+            and not u.text.rstrip(_CLOSERS)[-1:] in _TERMINAL)
+
+
+def mark_quoted_speech(units: list[Unit]) -> None:
+    """Pull-quotes are dropped (see mark_pull_quotes); the turns of an interview, lines that
+    start with "Q:" or "A:", are prose when the page has at least INTERVIEW_MIN_TURNS of each,
+    so that a run of short answers neither splits the article nor falls out as fragments."""
+    hints = [i for i, u in enumerate(units) if u.text[:1] in _SPEECH_HINT]
+    if not hints:
+        return
+    turns = [i for i in hints if units[i].text[1:2] == ":" and units[i].text[:1] in "QA"]
+    if len(turns) >= 2 * INTERVIEW_MIN_TURNS:
+        questions = sum(units[i].text[0] == "Q" for i in turns)
+        if INTERVIEW_MIN_TURNS <= questions <= len(turns) - INTERVIEW_MIN_TURNS:
+            for i in turns:
+                if units[i].drop is None and units[i].n_words >= 2:
+                    units[i].prose = True
+    mark_pull_quotes(units, [i for i in hints if units[i].text[:1] not in "QA"])
+
+
+def mark_pull_quotes(units: list[Unit], hints: list[int]) -> None:
+    """`hints`: units that start with a quotation mark or a dash. A unit that is a whole
+    quotation, or that an attribution line follows, is a pull-quote when its words (punctuation
+    aside) occur in a longer unit within PULL_QUOTE_WINDOW: it is dropped, with its attribution.
+    A quotation that the article does not repeat is left alone."""
+    last = len(units) - 1
+    words: dict[int, str] = {}
+    for i in hints:
+        u = units[i]
+        if u.drop is not None and u.drop != "repeated":
+            continue
+        q = i - 1 if _attribution(u) and i > 0 else i
+        quote = units[q]
+        if quote.drop is not None or not 4 <= quote.n_words <= PULL_QUOTE_MAX_WORDS:
+            continue
+        attributed = q < i or (i < last and _attribution(units[i + 1]))
+        text = quote.text
+        if not attributed and not (text[:1] in _OPEN_QUOTES and text[-1:] in _CLOSE_QUOTES):
+            continue
+        key = words.get(q) or words.setdefault(q, _words_only(text))
+        for j in range(max(0, q - PULL_QUOTE_WINDOW), min(last, q + PULL_QUOTE_WINDOW) + 1):
+            other = units[j]
+            if j == q or other.n_words < quote.n_words or other.drop not in (None, "duplicate"):
+                continue
+            body = words.get(j) or words.setdefault(j, _words_only(other.text))
+            if len(body) > len(key) and f" {key} " in f" {body} ":
+                quote.drop = "pull-quote"
+                quote.prose = False
+                if attributed:
+                    units[q + 1].drop = "pull-quote"
+                break

@@ -61,7 +61,7 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"editor'?s'? picks?|top stories|don'?t miss|watch(?: now| more| live)?|in case you missed it|"
         r"what to read next|further reading|other news|explore more|keep reading|more coverage|"
         r"from (?:the|our) (?:archive|partners)|sponsored stories|around the web|more videos?|in pictures|"
-        r"tags?|topics?|filed under|categories|category|keywords?)\b\W*(?::.*)?$", _I)),
+        r"tags?|topics?|filed under|categories|category|keywords?|references|footnotes|bibliography)\b\W*(?::.*)?$", _I)),
     # The same headers used as a label in front of a link ("RELATED: Who are the M23?"): the link's
     # own punctuation does not make the line a sentence, so this form applies to sentences too.
     ("related~label", 25, re.compile(
@@ -109,9 +109,12 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"|^(?:[A-Z][\w'’.-]+\s){1,3}(?:reports|writes) (?:on|about)\b[^.]{0,120}\bfor [A-Z]"
         r"|^(?i:about the (?:author|writer|reporter)s?|author (?:bio|profile|information))\W*$"
         r"|\b(?:reach|contact|email|e-mail) (?:him|her|them|the author|the writer) at\b")),
-    ("link", 40, re.compile(r"^\W*(?:\d+\.\s*)?(?:https?://|www\.)\S+\W*$|^\[\d+\]\s*\S+(?:\s\S+){0,3}$", _I)),
+    # a URL; a lynx link "[5]Russia-Ukraine"; an entry of a reader-mode copy's reference list,
+    # "[1] Ministry of Foreign Affairs, statement of 13 March" (a space after the number)
+    ("link", 40, re.compile(r"^\W*(?:\d+\.\s*)?(?:https?://|www\.)\S+\W*$|^\[\d+\]\s*\S+(?:\s\S+){0,3}$"
+                            r"|^\[\d{1,3}\] \S", _I)),
     ("byline", 12, re.compile(
-        r"^(?i:by|written by|words by|story by|reported by)\s+[A-Z]|^(?i:author|reporter|correspondent|editor)s?\s*:"
+        r"^(?i:by|written by|words by|story by|reported by|interview(?:ed)? by)\s+[A-Z]|^(?i:author|reporter|correspondent|editor)s?\s*:"
         r"|\bstaff (?:writer|reporter)\b|\b(?:correspondent|reporter|editor)$", 0)),
     ("credits", 45, re.compile(
         r"\b(?:reporting|writing|editing|edited|compiled|produced|translated|research|graphics|additional reporting)"
