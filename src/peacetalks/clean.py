@@ -161,7 +161,8 @@ def clean_units(
             iso = meta.parse_date(u.text)
             if iso:
                 u.drop = "timestamp"
-                dated.append((i, iso))
+                if not meta.is_copy_date(u.text):
+                    dated.append((i, iso))
     classify(units)
     region = select_main(units, gap=6 if html else 4)
     # A page without article prose is "no-article"; a text dump whose lines were all recognised
@@ -178,11 +179,13 @@ def clean_units(
     for u in units[:start]:
         if found["dateline"] is None and u.drop in (None, "link-list", "outside-main", "fragment"):
             found["dateline"] = meta.standalone_dateline(u)
-        if found["date"] is None and u.drop == "timestamp" and u.n_words <= 14:
+        if found["date"] is None and u.drop == "timestamp" and u.n_words <= 14 and not meta.is_copy_date(u.text):
             found["date"] = meta.parse_date(u.text)
     if found["date"] is None and dated:  # a date line printed after the article instead
         found["date"] = dated[0][1]
-    kept = [u for u in units if u.drop is None and u.key != title_key]
+    short = title_key.count(" ") + meta.RUNNING_HEADER_MAX_WORDS + 2  # headline + a site's name
+    kept = [u for u in units if u.drop is None and u.key != title_key
+            and not (u.n_words <= short and meta.running_header(u.key, title_key))]
     if kept:
         place, pub, iso = meta.split_dateline(kept[0])
         found["dateline"] = found["dateline"] or place

@@ -91,6 +91,15 @@ def take_header_date(unit: Unit) -> str | None:
     return None
 
 
+# The date a copy was made ("Printed on 17 March 2025", "Accessed 2 May 2025"): a print or
+# reader-mode header, not the date of the article.
+_COPY_DATE = re.compile(r"^\W*(?:printed|accessed|retrieved|downloaded|saved|archived|exported|generated)\b", re.I)
+
+
+def is_copy_date(text: str) -> bool:
+    return _COPY_DATE.match(text) is not None
+
+
 # Wire agencies and syndicators whose name on a line of its own is a source credit.
 _AGENCY_NAMES = (
     "Reuters|AFP|Agence France-Presse|AP|Associated Press|Bloomberg|Anadolu Agency|Anadolu|dpa|EFE|"
@@ -217,6 +226,25 @@ def pick_title(units: list[Unit], main_start: int, window: int = 12) -> int | No
         if seen >= window:
             break
     return best[1] if best else None
+
+
+_HEADER_SEPARATORS = (" - ", " | ", " – ", " — ", " · ", " :: ")
+RUNNING_HEADER_MAX_WORDS = 5  # the site's name printed with the headline
+
+
+def running_header(key: str, title_key: str) -> bool:
+    """"Meridian Policy Review - <headline>" (or "<headline> | Site") repeated at each page break
+    of a printed copy: the headline with a short affix set off by a separator (dedup keys)."""
+    if len(key) <= len(title_key) or len(title_key) < 12:
+        return False
+    if key.endswith(title_key):
+        affix, ends = key[: -len(title_key)], str.endswith
+    elif key.startswith(title_key):
+        affix, ends = key[len(title_key) :], str.startswith
+    else:
+        return False
+    return (any(ends(affix, sep) for sep in _HEADER_SEPARATORS)
+            and len(affix.split()) <= RUNNING_HEADER_MAX_WORDS + 1 and not any(map(affix.__contains__, ".!?")))
 
 
 def looks_like_heading(unit: Unit) -> bool:
