@@ -150,7 +150,9 @@ def _main_region(page: str) -> str | None:
 
 
 def _strip_site_suffix(title: str, site: str | None) -> str:
-    """"Headline | Site" / "Headline - Site Name": drop the site part (a short capitalised tail)."""
+    """"Headline | Site" / "Headline - Site Name": drop the site part (a short capitalised tail).
+    "KPA - Headline" / "Site | Headline": a prefix is dropped only when it is the site's stated
+    name or an acronym ("Gaza - Israel and Hamas agree to truce" keeps its place name)."""
     for sep in (" | ", " - ", " — ", " – ", " :: "):
         head, found, tail = title.rpartition(sep)
         if not found or not head:
@@ -160,7 +162,14 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
             len(words) <= 4 and len(head.split()) >= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
         ):
             return head.strip()
+    for sep in (" | ", " - ", " — ", " – ", " :: "):
+        head, found, tail = title.partition(sep)
+        if found and len(tail.split()) >= 4 and (head.strip() == site or _ACRONYM.fullmatch(head.strip())):
+            return tail.strip()
     return title
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")  # "KPA", "AFP": an agency's or site's initials
 
 
 _STATED_DATE = re.compile(r"(?:published|updated|posted|date)\s*:?\s*(?:on\s+)?(.{6,40})", re.I)
