@@ -2,7 +2,9 @@
 its own words: the blurb of a newsletter sign-up box, the biography under an "About the author"
 heading; and the reverse cases, parts of the article that look like furniture on their own: a
 subheading whose only fault is that a table of contents repeats it, a short lead or a short
-live-blog update that the position rules would leave out for its weight.
+live-blog update that the position rules would leave out for its weight. Quoted speech: a
+pull-quote (a sentence of the article printed again next to it) is furniture, the short turns of
+an interview ("A: Enormously.") are article.
 
 Separate from `boilerplate.py` (the per-unit families, repetition and list shapes) because these
 rules look at a unit's neighbours after those have been classified. Units are duck-typed
