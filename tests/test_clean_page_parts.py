@@ -127,3 +127,16 @@ def test_q_and_a_lines_without_an_interview_are_not_made_article() -> None:
     c = _clean(TITLE, P1, P2, P3, P4, "Most read", "Q: Who won Moldova's election?",
                "A: Take our quiz", "Floods hit the north")
     assert c.text == "\n\n".join([P1, P2, P3, P4])
+
+
+def test_an_epigraph_and_a_one_sentence_lede_are_not_a_teaser_list() -> None:
+    # headline, epigraph, its attribution, a one-sentence lede: two "headline + blurb" pairs, as
+    # in a list of other stories, but followed by the article's prose. The near miss: the same
+    # two pairs after the article are a list and stay out.
+    epigraph = "“Peace is not a document, it is a daily practice.”"
+    lede = "Armenia and Azerbaijan signed a framework agreement on Friday after two days of talks."
+    paragraphs = _paragraphs(TITLE, epigraph, "— Nikol Pashinyan", lede, P2, P3, P4)
+    assert paragraphs[0] == epigraph and lede in paragraphs and P4 in paragraphs
+    after = _paragraphs(TITLE, P1, P2, P3, P4, "Floods hit the north", lede, "Ministers meet in Rome",
+                        "The meeting was postponed twice because of the strike.", "About us")
+    assert after == [P1, P2, P3, P4]

@@ -346,7 +346,9 @@ def mark_teasers(units: list[Unit]) -> None:
                and units[j].n_words <= 15 and units[j + 1].prose and units[j + 1].drop is None
                and _one_sentence(units[j + 1])):
             j += 2
-        if j - i >= 4:
+        # Two pairs right before more prose are how articles open (headline, epigraph and its
+        # attribution, a one-sentence lede): only longer runs are a list there.
+        if j - i >= 6 or (j - i == 4 and not (j < len(units) and units[j].prose)):
             for u in units[i:j]:
                 u.drop = "teaser"
                 u.prose = False
