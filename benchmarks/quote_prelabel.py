@@ -16,28 +16,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.harness import best_of  # noqa: E402
 from peacetalks.paths import Repo  # noqa: E402
 from peacetalks.prelabel import _entities, load_rules  # noqa: E402
 from peacetalks.prelabel_eval import evaluate_repo, format_scores  # noqa: E402
 from peacetalks.prelabel_quotes import detect_quotes  # noqa: E402
 from peacetalks.push import rule_prelabeler  # noqa: E402
 from peacetalks.taxonomy import load_taxonomy  # noqa: E402
-
-
-def best_of(repeat: int, fn) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,15 +48,16 @@ def main(argv: list[str] | None = None) -> None:
     corpus = SyntheticCorpus(tax, 0, ROOT)
     docs = [corpus.document(i)[0] for i in range(args.docs)]
     prelabeler = rule_prelabeler(tax, repo)
-    full = best_of(args.repeat, lambda: [prelabeler(d) for d in docs])
+    full = best_of(lambda: [prelabeler(d) for d in docs], args.repeat)
     rules = load_rules(tax, repo.entity_patterns_file)
     # the entities the quote rules see inside prelabel (patterns only; enough for timing)
     from peacetalks.prelabel import EntityMatcher, GoldIndex
 
     matcher = EntityMatcher.build(rules, GoldIndex())
     ents = [_entities(d.text, sum(matcher.candidates(d.text), [])) for d in docs]
-    quotes = best_of(args.repeat, lambda: [
-        detect_quotes(d.text, e, rules.quotes, tax.speaker_allowed) for d, e in zip(docs, ents)])
+    quotes = best_of(lambda: [
+        detect_quotes(d.text, e, rules.quotes, tax.speaker_allowed) for d, e in zip(docs, ents)],
+        args.repeat)
     n = len(docs)
     print(f"{n} synthetic docs, best of {args.repeat}: rule_prelabeler {full / n * 1e6:.0f} us/doc, "
           f"detect_quotes alone {quotes / n * 1e6:.0f} us/doc")

@@ -51,6 +51,20 @@ def taxonomy() -> Taxonomy:
 
 
 @pytest.fixture(scope="session")
+def tax(taxonomy: Taxonomy) -> Taxonomy:
+    """The short name the schema, pre-annotation and benchmark tests use."""
+    return taxonomy
+
+
+@pytest.fixture(scope="session")
+def rules(taxonomy: Taxonomy):
+    """The repository's pre-annotation rules (annotations/entity_patterns.yaml)."""
+    from peacetalks.prelabel import load_rules
+
+    return load_rules(taxonomy, Repo(ROOT).entity_patterns_file)
+
+
+@pytest.fixture(scope="session")
 def labeling_config(taxonomy: Taxonomy) -> str:
     return (ROOT / "schema" / "generated" / "labeling_config.xml").read_text(encoding="utf-8")
 

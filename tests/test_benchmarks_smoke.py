@@ -33,7 +33,6 @@ from peacetalks.model import (
     sha256_text,
 )
 from peacetalks.tables import tables_from_repo
-from peacetalks.taxonomy import load_taxonomy
 from peacetalks.validate import validate_tables
 
 FIXED_ROWS = {"build", "rebuild", "clean_html", "clean_text", "ls_push", "ls_pull", "validate",
@@ -71,11 +70,6 @@ def test_smoke_run_writes_every_row(tmp_path):
     assert data["machine"]["packages"]["pyarrow"] and data["machine"]["cpus"] >= 1
     assert data["smoke"] is True and data["sizes"]["docs"] > 0
     assert "peacetalks benchmarks" in proc.stdout and "ls_pull" in proc.stdout  # the table
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return load_taxonomy(ROOT / "schema" / "taxonomy.yaml")
 
 
 def test_synthetic_documents_are_deterministic_and_spans_exact(tax):

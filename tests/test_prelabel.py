@@ -50,16 +50,6 @@ AFP = (
 )
 
 
-@pytest.fixture(scope="module")
-def tax():
-    return load_taxonomy(REPO.taxonomy_file)
-
-
-@pytest.fixture(scope="module")
-def rules(tax):
-    return load_rules(tax, REPO.entity_patterns_file)
-
-
 def make_doc(text: str, doc_id: str = "t1") -> Document:
     return Document(
         doc_id=doc_id, title="t", text=text, text_sha256=sha256_text(text), date=None,

@@ -8,7 +8,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,13 +24,11 @@ from peacetalks.prelabel import (
     _Candidate,
     _entities,
     _is_word,
-    load_rules,
     parse_rules,
     prelabel,
 )
 from peacetalks.prelabel_quotes import CLOSERS, OPENERS, Quotation, _close_unclosed, _paragraphs, _trim
 from peacetalks.store import load_annotations, load_documents
-from peacetalks.taxonomy import load_taxonomy
 
 REPO = Repo(Path(__file__).resolve().parents[1])
 
@@ -122,16 +119,6 @@ def old_prelabel(doc, gold_index, tax, rules, combined=True):
     ]
     return [(v, layers) for v, layers in per_rule if layers.entities or layers.quotes]
 # ---- end of the former implementation ----
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return load_taxonomy(REPO.taxonomy_file)
-
-
-@pytest.fixture(scope="module")
-def rules(tax):
-    return load_rules(tax, REPO.entity_patterns_file)
 
 
 def make_doc(text: str, doc_id: str = "t1") -> Document:

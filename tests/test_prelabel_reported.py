@@ -10,24 +10,13 @@ import pytest
 
 from peacetalks.model import Document, Entity, Layers, Quote, Span, sha256_text
 from peacetalks.paths import Repo
-from peacetalks.prelabel import GoldIndex, load_rules, prelabel
+from peacetalks.prelabel import GoldIndex, prelabel
 from peacetalks.prelabel_eval import ALL, evaluate_repo, jaccard, match_quotes, score_document
-from peacetalks.taxonomy import load_taxonomy
 
 REPO = Repo(Path(__file__).resolve().parents[1])
 # Names the patterns file does not know are given as gold strings (the propagation rule).
 NAMES = {"Anna Berg": "PERSON", "Berg": "PERSON", "Tom Lund": "PERSON", "Lund": "PERSON",
          "Nordland": "GPE", "Ostia": "GPE", "Ministry of Fish": "ORG", "Friday": "DATE"}
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return load_taxonomy(REPO.taxonomy_file)
-
-
-@pytest.fixture(scope="module")
-def rules(tax):
-    return load_rules(tax, REPO.entity_patterns_file)
 
 
 def quotes(text, tax, rules):

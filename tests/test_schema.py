@@ -37,14 +37,8 @@ from peacetalks.model import (
     Span,
 )
 from peacetalks.paths import Repo
-from peacetalks.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return load_taxonomy(ROOT / "schema" / "taxonomy.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -28,14 +28,8 @@ from peacetalks.labeling import (
     LS_TEXT,
     labeling_config_tree,
 )
-from peacetalks.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def tax():
-    return load_taxonomy(ROOT / "schema" / "taxonomy.yaml")
 
 
 @pytest.fixture(scope="module")
