@@ -105,7 +105,7 @@ def is_terminal(text: str) -> bool:
 def _long_unit_reason(text: str, n_words: int, lower: str) -> str | None:
     if n_words <= _PHRASE_MAX_WORDS:
         found = 0  # bit i: a phrase of _LONG_PHRASES[i] occurs
-        for _, mask in _PHRASES.iter(lower):
+        for _, mask in _PHRASES.iter("\n" + lower):  # "\n": the start (_CREDIT_OPENERS)
             found |= mask
         if found:
             for i, (reason, max_words, _) in enumerate(_LONG_PHRASES):

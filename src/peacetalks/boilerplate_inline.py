@@ -4,7 +4,9 @@ heading; and the reverse cases, parts of the article that look like furniture on
 subheading whose only fault is that a table of contents repeats it, a short lead or a short
 live-blog update that the position rules would leave out for its weight. Quoted speech: a
 pull-quote (a sentence of the article printed again next to it) is furniture, the short turns of
-an interview ("A: Enormously.") are article.
+an interview ("A: Enormously.") are article. Lists and pictures: the short items of a list
+that a sentence ending in a colon announces, with the article's prose resuming after them, are
+article; a picture's alt text that its caption repeats is the caption.
 
 Separate from `boilerplate.py` (the per-unit families, repetition and list shapes) because these
 rules look at a unit's neighbours after those have been classified. Units are duck-typed
@@ -181,3 +183,68 @@ def mark_pull_quotes(units: list[Unit], hints: list[int]) -> None:
                 if attributed:
                     units[q + 1].drop = "pull-quote"
                 break
+
+
+# Lists and pictures inside the article. A sentence ending in a colon announces a list, and when
+# the article's prose resumes right after the list, its short items ("the withdrawal of Russian
+# troops") are the article's, not a link list. A picture's alt text copied as a line of its own
+# is what the caption next to it says again.
+LIST_ITEM_MAX_WORDS = 30
+LEAD_IN_MIN_WORDS = 6
+# A lead-in that announces links ("More on the talks in these stories:") introduces a link list.
+_LINK_LEAD_IN = re.compile(r"\b(?:read|stories|articles|coverage|links?|headlines|watch|listen|videos?)\b", re.I)
+ALT_TEXT_WINDOW = 2  # units between an alt-text line and the caption that repeats it
+
+
+def keep_introduced_lists(units: list[Unit], drops: list[str | None]) -> None:
+    """Items of a link list (`mark_link_lists`) right after a sentence-like unit that ends in a
+    colon and right before a paragraph of prose are list items of the article: kept, as prose,
+    with their lead-in (which a short one opens the link list). A list after the article (no
+    prose follows) or one that a lead-in announces as links stays dropped. `drops`: the units'
+    `drop`s (runs are found with list.index, not a Python loop over every unit)."""
+    n = len(units)
+    for k in _positions(drops, "link-list"):
+        if k and drops[k - 1] == "link-list":
+            continue  # not the start of a run
+        # the lead-in: the unit before the run, or the run's first line
+        i = k - 1 if k and drops[k - 1] is None and units[k - 1].text.endswith(":") else k
+        u = units[i]
+        if u.n_words < LEAD_IN_MIN_WORDS or not u.text.endswith(":") or i + 1 >= n or drops[i + 1] != "link-list":
+            continue
+        if not any(w[:1].islower() for w in u.text.split()) or _LINK_LEAD_IN.search(u.text):
+            continue  # a Title Case header or a lead-in to links
+        j = i + 1
+        while j < n and units[j].drop == "link-list" and units[j].n_words <= LIST_ITEM_MAX_WORDS:
+            j += 1
+        if j < n and units[j].drop is None and units[j].prose:
+            u.drop = None
+            u.prose = True
+            for item in units[i + 1 : j]:
+                item.drop = None
+                item.prose = True
+
+
+def _positions(items: list[str | None], value: str) -> list[int]:
+    out: list[int] = []
+    at = -1
+    for _ in range(items.count(value)):
+        at = items.index(value, at + 1)
+        out.append(at)
+    return out
+
+
+def mark_alt_text(units: list[Unit], drops: list[str | None]) -> None:
+    """A line that is not a sentence and whose words (punctuation aside) a caption within
+    ALT_TEXT_WINDOW units repeats ("Image caption, <the same words>") is the picture's alt text.
+    `drops`: the units' `drop`s, updated with the units marked."""
+    captions = _positions(drops, "caption")
+    last = len(units) - 1
+    for i in captions:
+        words = None
+        for j in range(max(0, i - ALT_TEXT_WINDOW), min(last, i + ALT_TEXT_WINDOW) + 1):
+            alt = units[j]
+            if alt.drop is not None or alt.prose or alt.n_words < 3 or alt.n_words >= units[i].n_words:
+                continue
+            words = words or f" {_words_only(units[i].text)} "
+            if f" {_words_only(alt.text)} " in words:
+                alt.drop = drops[j] = "caption"

@@ -116,9 +116,11 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("byline", 12, re.compile(
         r"^(?i:by|written by|words by|story by|reported by|interview(?:ed)? by)\s+[A-Z]|^(?i:author|reporter|correspondent|editor)s?\s*:"
         r"|\bstaff (?:writer|reporter)\b|\b(?:correspondent|reporter|editor)$", 0)),
+    # "(Reporting by X; Editing by Y)": a credit opens the line, a parenthesis or a sentence;
+    # "figures compiled by the UN" or "a report produced by the OSCE" in a sentence is not one
     ("credits", 45, re.compile(
-        r"\b(?:reporting|writing|editing|edited|compiled|produced|translated|research|graphics|additional reporting)"
-        r"\s+by\b|\bcontributed (?:to this|reporting)\b", _I)),
+        r"(?:^|[(;.|]\s*)\W*(?:reporting|writing|editing|edited|compiled|produced|translated|research|graphics|"
+        r"additional reporting)\s+by\b|\bcontributed (?:to this|reporting)\b", _I)),
     ("timestamp", 14, re.compile(
         r"^(?:published|updated|posted|last updated|first published|modified|dated?)\b"
         r"|\b\d+\s*(?:min(?:ute)?s?)\s+read\b|\b\d+ (?:hours?|minutes?|mins?|days?|weeks?) ago\b"
@@ -253,6 +255,9 @@ ARTICLE_BEFORE_THREAD = 3
 # cased text costs nanoseconds, a regex family over a 1 KB paragraph costs ~100 µs. The long
 # forms of boilerplate (banners, disclaimers, captions, promos) use fixed phrasing anyway.
 LONG_UNIT_WORDS = 25
+# Where a credit phrase of a long unit may start: the unit's start (the phrases are looked for in
+# "\n" + the lower-cased text), a parenthesis or a new clause (see the "credits" family).
+_CREDIT_OPENERS = ("\n", "(", "( ", "; ", ";", ". ", "| ")
 _LONG_PHRASES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
     ("consent", 90, ("cookie", "by continuing to", "we value your privacy", "manage your preferences",
                      "manage preferences", "consent preferences", "your consent")),
@@ -274,8 +279,9 @@ _LONG_PHRASES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
                      "poses for a", "posed for a", "pictured", "purchase licensing rights", "photo:",
                      "photograph:", "image:", "(photo", "getty images", "file photo", "reuters/")),
     ("bio", 60, ("reach him at", "reach her at", "reach them at", "contact him at", "contact her at")),
-    ("credits", 60, ("reporting by", "editing by", "writing by", "compiled by", "additional reporting",
-                     "contributed reporting", "contributed to this report")),
+    ("credits", 60, tuple(f"{opener}{credit}" for opener in _CREDIT_OPENERS for credit in (
+        "reporting by", "editing by", "writing by", "compiled by", "additional reporting"))
+     + ("contributed reporting", "contributed to this report")),
 )
 _TAIL_FAMILIES = frozenset({"caption", "caption~scene", "bio"})
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import meta
 from .boilerplate import Unit, classify, dedup_key, select_main
+from .boilerplate_inline import keep_introduced_lists, mark_alt_text
 from .decode import check_size, decode_bytes
 from .errors import RejectedInput
 from .fsio import file_batch, write_json
@@ -26,6 +28,7 @@ from .paths import Repo
 # annotation sync uses it to tell a cleaner change from an edit).
 CLEANER_VERSION = "1.1.0"
 
+_DROP = attrgetter("drop")
 NO_ARTICLE = "no-article"
 ONLY_BOILERPLATE = "only-boilerplate"
 MIN_ARTICLE_WORDS = 25  # below this there is no article to annotate, only scraps
@@ -164,6 +167,11 @@ def clean_units(
                 if not meta.is_copy_date(u.text):
                     dated.append((i, iso))
     classify(units)
+    drops = list(map(_DROP, units))
+    if "caption" in drops:
+        mark_alt_text(units, drops)
+    if "link-list" in drops:
+        keep_introduced_lists(units, drops)
     region = select_main(units, gap=6 if html else 4)
     # A page without article prose is "no-article"; a text dump whose lines were all recognised
     # as page furniture is "only-boilerplate" (HTML: the extractor already removed the furniture).

@@ -1,0 +1,84 @@
+"""Page parts found by the fourth held-out evaluation set (tests/fixtures/cleaning, h17-h20 and
+t19-t22): list items inside the article, a picture's alt text repeated by its caption, credit
+phrases inside sentences; each rule with the near miss it must leave alone."""
+
+from __future__ import annotations
+
+from peacetalks.clean import clean_text
+
+P1 = ("The two delegations met for more than five hours on Monday and agreed to meet again next "
+      "month, according to a statement issued by the mediators after the session ended.")
+P2 = ("Officials on both sides said the talks had been difficult but useful, and that a list of "
+      "detainees to be exchanged would be drawn up by the end of the week by a joint committee.")
+P3 = ("Neither government commented on the substance of the talks, which took place behind closed "
+      "doors at a hotel outside the capital under heavy security and without any reporters present.")
+P4 = ("Analysts said the agreement to keep talking was itself a modest success after months in which "
+      "the two sides had exchanged accusations and refused to sit in the same room together.")
+TITLE = "Talks resume after months of silence"
+ITEMS = ("the political status of the region", "the withdrawal of Russian troops",
+         "the fate of the ammunition depot")
+
+
+def _paragraphs(*lines: str) -> list[str]:
+    return clean_text("\n".join(lines) + "\n", "test").text.split("\n\n")
+
+
+def test_list_items_announced_by_a_colon_and_followed_by_prose_are_kept() -> None:
+    lead_in = "Several issues were left out of the agreement entirely:"
+    assert _paragraphs(TITLE, P1, P2, lead_in, *ITEMS, P3, P4) == [P1, P2, lead_in, *ITEMS, P3, P4]
+    numbered = [f"{n}. {item}" for n, item in enumerate(ITEMS, 1)]
+    assert _paragraphs(TITLE, P1, P2, lead_in, *numbered, P3, P4) == [P1, P2, lead_in, *numbered, P3, P4]
+
+
+def test_link_lists_near_a_colon_stay_dropped() -> None:
+    # Near misses: a list after the article (no prose follows), a lead-in that announces links,
+    # a list after a paragraph that does not end in a colon, and a Title Case label.
+    lead_in = "Several issues were left out of the agreement entirely:"
+    assert _paragraphs(TITLE, P1, P2, P3, P4, lead_in, *ITEMS) == [P1, P2, P3, P4]
+    links = "More on the talks in these stories from our correspondents:"
+    heads = ["Georgian protesters mark 100 days", "Kazakhstan picks consortium for nuclear plant",
+             "Border commissions meet in Gabala"]
+    assert _paragraphs(TITLE, P1, P2, links, *heads, P3, P4) == [P1, P2, P3, P4]
+    assert _paragraphs(TITLE, P1, P2, *heads, P3, P4) == [P1, P2, P3, P4]
+    assert "Georgian protesters mark 100 days" not in _paragraphs(
+        TITLE, P1, P2, "Also On The Highland Courier Today:", *heads, P3, P4)
+
+
+def test_alt_text_that_the_caption_repeats_is_dropped() -> None:
+    alt = "Serbs in northern Kosovo have protested against the closure of post offices"
+    paragraphs = _paragraphs(TITLE, P1, P2, alt, "Image source, Reuters", f"Image caption, {alt}", P3, P4)
+    assert paragraphs == [P1, P2, P3, P4]
+
+
+def test_a_line_next_to_a_caption_that_does_not_repeat_it_is_kept() -> None:
+    # The near miss: a subheading beside a caption, and a paragraph whose sentence the caption
+    # quotes (prose is never alt text).
+    sub = "Protests in the north continue"
+    paragraphs = _paragraphs(TITLE, P1, P2, sub, "Image source, Reuters",
+                             "Image caption, Police at a checkpoint near Mitrovica", P3, P4)
+    assert sub in paragraphs
+    paragraphs = _paragraphs(TITLE, P1, P3, "Image source, Reuters", f"Image caption, {P2}", P2, P4)
+    assert P2 in paragraphs
+
+
+def test_credit_phrases_inside_a_sentence_are_prose() -> None:
+    figures = ("The war has created what aid agencies describe as the world's largest humanitarian "
+               "crisis, and the figures compiled by the UN give a sense of its scale:")
+    short = "The report, produced by the OSCE mission, counted 40 violations of the ceasefire."
+    paragraphs = _paragraphs(TITLE, P1, P2, figures, short, P3, P4)
+    assert figures in paragraphs and short in paragraphs
+
+
+def test_credit_lines_are_still_dropped() -> None:
+    # The near miss of the narrowing: credits open the line, a parenthesis or a new clause.
+    glued = P4[:-1] + ". (Reporting by Alice Grey in London; Editing by Ros Fairley and Hugh Lawson)"
+    paragraphs = _paragraphs(TITLE, P1, P2, P3, "Additional reporting by Tomasz Nowak in Warsaw",
+                             "Compiled by Ana Lopez for Harbour Wire", glued)
+    assert paragraphs == [P1, P2, P3]
+    paragraphs = _paragraphs(TITLE, P1, P2, P3, P4, "Alice Grey; edited by Ros Fairley")
+    assert paragraphs == [P1, P2, P3, P4]
+
+
+def test_a_references_subheading_inside_the_prose_does_not_end_the_article() -> None:
+    for heading in ("References", "Footnotes"):
+        assert _paragraphs(TITLE, P1, P2, heading, P3, P4) == [P1, P2, P3, P4]
