@@ -85,7 +85,7 @@ def page_metadata(page: str) -> dict[str, str | None]:
     if title is None:
         title = _title_tag(page)
     if title:
-        title = _strip_site_suffix(title, site)
+        title = _strip_site_suffix(title, site, page)
     raw_date = _first(
         tags, "article:published_time", "og:published_time", "datePublished", "pubdate",
         "publish-date", "date", "dc.date", "DC.date.issued", "sailthru.date", "parsely-pub-date",
@@ -149,11 +149,12 @@ def _main_region(page: str) -> str | None:
     return None
 
 
-def _strip_site_suffix(title: str, site: str | None) -> str:
+def _strip_site_suffix(title: str, site: str | None, page: str = "") -> str:
     """"Headline | Site" / "Headline - Site Name": drop the site part (a short capitalised tail).
     "KPA - Headline" / "Site | Headline": a prefix is dropped only when it is the site's stated
-    name or an acronym ("Gaza - Israel and Hamas agree to truce" keeps its place name)."""
-    for sep in (" | ", " - ", " — ", " – ", " :: "):
+    name, or an acronym that the page shows to be its own (see `_own_acronym`): "Gaza - Israel
+    and Hamas agree to truce" keeps its place name, "UN - Security Council votes ..." its subject."""
+    for sep in _TITLE_SEPARATORS:
         head, found, tail = title.rpartition(sep)
         if not found or not head:
             continue
@@ -162,14 +163,31 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
             len(words) <= 4 and len(head.split()) >= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
         ):
             return head.strip()
-    for sep in (" | ", " - ", " — ", " – ", " :: "):
+    for sep in _TITLE_SEPARATORS:
         head, found, tail = title.partition(sep)
-        if found and len(tail.split()) >= 4 and (head.strip() == site or _ACRONYM.fullmatch(head.strip())):
-            return tail.strip()
+        head, tail = head.strip(), tail.strip()
+        if found and len(tail.split()) >= 4 and (
+                head == site or _ACRONYM.fullmatch(head) and _own_acronym(head, tail, site, page)):
+            return tail
     return title
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")  # "KPA", "AFP": an agency's or site's initials
+_TITLE_SEPARATORS = (" | ", " - ", " — ", " – ", " :: ")
+
+
+def _own_acronym(acronym: str, headline: str, site: str | None, page: str) -> bool:
+    """Is "KPA" in "KPA - <headline>" the page's own name? Yes when it is the initials of the
+    stated site name, when the page signs its news with it as an agency ("BERLIN, April 9
+    (KPA) -", "(KPA/mr)") or a copyright line names it, or when the page prints the headline
+    without it (the headline's other copies carry no prefix). "United Nations (UN)" in a
+    sentence, or the headline printed with its "UN - ", says nothing of the kind."""
+    if site and "".join(w[0] for w in site.split() if w[:1].isupper()) == acronym:
+        return True
+    body = page[max(page.find("<body"), 0) :]
+    if re.search(rf"\({acronym}(?:\)\s*[-–—]|/)|(?:©|&copy;|\b(?i:copyright)\b)[^<]{{0,30}}\b{acronym}\b", body):
+        return True
+    return body.count(headline) > sum(body.count(acronym + sep + headline) for sep in _TITLE_SEPARATORS)
 
 
 _STATED_DATE = re.compile(r"(?:published|updated|posted|date)\s*:?\s*(?:on\s+)?(.{6,40})", re.I)
