@@ -4,23 +4,10 @@ with the near miss it must leave alone."""
 
 from __future__ import annotations
 
+from clean_snippets import P1, P2, P3, P4, clean_lines as _clean, paragraphs as _paragraphs
 from peacetalks.boilerplate import Unit
-from peacetalks.clean import clean_text
 from peacetalks.html import page_metadata
 from peacetalks.meta import split_dateline
-
-P1 = ("The two delegations met for more than five hours on Monday and agreed to meet again next "
-      "month, according to a statement issued by the mediators after the session ended.")
-P2 = ("Officials on both sides said the talks had been difficult but useful, and that a list of "
-      "detainees to be exchanged would be drawn up by the end of the week by a joint committee.")
-P3 = ("Neither government commented on the substance of the talks, which took place behind closed "
-      "doors at a hotel outside the capital under heavy security and without any reporters present.")
-P4 = ("Analysts said the agreement to keep talking was itself a modest success after months in which "
-      "the two sides had exchanged accusations and refused to sit in the same room together.")
-
-
-def _clean(*lines: str):
-    return clean_text("\n".join(lines) + "\n", "test")
 
 
 def test_subheading_repeated_by_a_table_of_contents_is_kept_once() -> None:

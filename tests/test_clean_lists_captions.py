@@ -5,24 +5,11 @@ rule with the near miss it must leave alone."""
 
 from __future__ import annotations
 
-from peacetalks.clean import clean_text
+from clean_snippets import P1, P2, P3, P4, TITLE, paragraphs as _paragraphs
 from peacetalks.html import page_metadata
 
-P1 = ("The two delegations met for more than five hours on Monday and agreed to meet again next "
-      "month, according to a statement issued by the mediators after the session ended.")
-P2 = ("Officials on both sides said the talks had been difficult but useful, and that a list of "
-      "detainees to be exchanged would be drawn up by the end of the week by a joint committee.")
-P3 = ("Neither government commented on the substance of the talks, which took place behind closed "
-      "doors at a hotel outside the capital under heavy security and without any reporters present.")
-P4 = ("Analysts said the agreement to keep talking was itself a modest success after months in which "
-      "the two sides had exchanged accusations and refused to sit in the same room together.")
-TITLE = "Talks resume after months of silence"
 ITEMS = ("the political status of the region", "the withdrawal of Russian troops",
          "the fate of the ammunition depot")
-
-
-def _paragraphs(*lines: str) -> list[str]:
-    return clean_text("\n".join(lines) + "\n", "test").text.split("\n\n")
 
 
 def test_list_items_announced_by_a_colon_and_followed_by_prose_are_kept() -> None:
