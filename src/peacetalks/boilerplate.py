@@ -21,6 +21,7 @@ import re
 
 import ahocorasick
 
+from .boilerplate_articles import second_article
 from .boilerplate_inline import BOX_OR_BIO, keep_neighbours, keep_subheadings, mark_boxes, mark_quoted_speech
 from .boilerplate_rules import (  # the rule data; the logic is here
     FAMILIES,
@@ -143,8 +144,7 @@ def _long_unit_reason(text: str, n_words: int, lower: str) -> str | None:
 
 
 def unit_reason(text: str, n_words: int, lower: str | None = None) -> str | None:
-    """Why a single line/block is boilerplate on its own, or None. (`lower`: text.lower(), when
-    the caller has it already.)"""
+    """Why a single line/block is boilerplate on its own, or None (`lower`: text.lower(), if known)."""
     if not _LETTER.search(text):
         return "no-words"
     if lower is None:
@@ -326,8 +326,7 @@ def _sandwiched(units: list[Unit], i: int) -> bool:
 
 
 def _in_button_bar(units: list[Unit], i: int) -> bool:
-    """"Share / Comments (48) / Tweet" mid-article: a comment count among menu buttons is a
-    share bar, neither the header of a thread (which ends the article) nor a hard boundary."""
+    """"Share / Comments (48) / Tweet": a comment count among buttons is a share bar, not a thread."""
     return units[i].drop == "comments" and any(
         0 <= j < len(units) and units[j].drop == "navigation" for j in (i - 1, i + 1))
 
@@ -379,8 +378,9 @@ def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tu
             # Nothing of the article follows its comments (a long thread outweighs the article)
             if u.drop == "comments" and not thread and sum(map(len, clusters)) >= ARTICLE_BEFORE_THREAD:
                 thread = len(clusters)
-    if thread:
-        del clusters[thread:], splits[thread:]
+    cut = second_article(units, clusters[: thread or len(clusters)]) or thread  # ... nor a second story
+    if cut:
+        del clusters[cut:], splits[cut:]
     if not clusters:
         for u in units:
             u.drop = u.drop or "outside-main"

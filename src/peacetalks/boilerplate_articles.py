@@ -1,0 +1,72 @@
+"""Where one article ends and the next begins on the same page.
+
+Infinite-scroll pages and "next article" widgets print a second complete story under the first:
+its own headline, byline and date, then paragraphs of prose that the position rules of
+`boilerplate.select_main` would keep (a second story is as "substantial" as the first). What
+gives it away is not its wording but its header: a headline-shaped line followed by a byline,
+the same shape the page used above the first article, after the first article has run its
+course. Only the first article is kept.
+
+Units are duck-typed `boilerplate.Unit`s; nothing here imports that module (it imports this one).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .boilerplate_rules import _CLOSERS, _TERMINAL
+
+if TYPE_CHECKING:
+    from .boilerplate import Unit
+
+ARTICLE_MIN_PARAGRAPHS = 3  # prose paragraphs on each side of a second header for it to count
+HEADLINE_MIN_WORDS = 4
+HEADLINE_MAX_WORDS = 25
+# What may stand between a headline and its byline ("Headline / 7 August 2025 / By X").
+_BETWEEN = frozenset({"timestamp", "date-line"})
+# A story's header states its date with the year; a live blog's entries state only the time
+# ("10:42 BST"), and their headings and authors must not end the blog.
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _headline_before(units: list[Unit], b: int) -> bool:
+    """Is there a headline-shaped line (not prose, 4-25 words, no sentence ending) right before
+    the byline at `b`, with at most one date line between them?"""
+    for i in (b - 1, b - 2):
+        if i < 0:
+            return False
+        u = units[i]
+        if u.drop in _BETWEEN and i == b - 1:
+            continue
+        stripped = u.text.rstrip(_CLOSERS)
+        return (not u.prose and HEADLINE_MIN_WORDS <= u.n_words <= HEADLINE_MAX_WORDS
+                and not (stripped and stripped[-1] in _TERMINAL))
+    return False
+
+
+def _dated(units: list[Unit], b: int) -> bool:
+    """Does the byline at `b`, or a date line right after or right before it, state a year?"""
+    return any(0 <= i < len(units) and (i == b or units[i].drop in _BETWEEN) and _YEAR.search(units[i].text)
+               for i in (b, b + 1, b - 1))
+
+
+def second_article(units: list[Unit], clusters: list[list[int]]) -> int:
+    """Index of the first prose cluster that opens a second article, or 0 when there is none.
+    A cluster opens one when the units between it and the previous cluster hold a byline right
+    under a headline-shaped line, with a date that states its year (`_dated`); the clusters
+    before it hold at least ARTICLE_MIN_PARAGRAPHS paragraphs (the first article) and it holds
+    as many itself (a story, not a short update); and the page printed a byline before the first
+    article too (its article header has this shape). A standfirst above the byline is not cut:
+    no headline sits between it and the body."""
+    if len(clusters) < 2 or not any(u.drop == "byline" for u in units[: clusters[0][0]]):
+        return 0
+    before = len(clusters[0])
+    for k in range(1, len(clusters)):
+        gap = range(clusters[k - 1][-1] + 1, clusters[k][0])
+        if (before >= ARTICLE_MIN_PARAGRAPHS and len(clusters[k]) >= ARTICLE_MIN_PARAGRAPHS
+                and any(units[b].drop == "byline" and _headline_before(units, b) and _dated(units, b)
+                        for b in gap)):
+            return k
+        before += len(clusters[k])
+    return 0
