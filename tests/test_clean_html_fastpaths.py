@@ -44,13 +44,10 @@ def ref_decode_bytes(data: bytes, where: str) -> D.Decoded:
 
 
 def ref_date_near_title(page: str, title: str | None) -> str | None:
+    iso = H._date_around_title(page, title)  # not a shortcut: shared with the reference
+    if iso:
+        return iso
     body = page.find("<body")
-    at = page.find(title, max(body, 0)) if title else -1
-    if at >= 0:
-        near = htmllib.unescape(H._TAGS.sub(" ", page[at + len(title) : at + len(title) + 1500]))
-        iso = meta.parse_date(near[:400])
-        if iso:
-            return iso
     m = H._STATED_DATE.search(htmllib.unescape(H._TAGS.sub(" ", page[max(body, 0) : max(body, 0) + 30000])))
     return meta.parse_date(m.group(1)) if m else None
 

@@ -195,16 +195,39 @@ _STATED_KEYWORDS = ("published", "updated", "posted", "date")  # the alternative
 _TAGS = re.compile(r"<[^>]*>")
 
 
+# Tags that break a page into lines (block elements); inline ones (<a>, <time>, <span>, <b>...)
+# stay inside the line they are part of.
+_BLOCK_TAG = re.compile(r"<(?!/?(?:a|abbr|b|em|font|i|small|span|strong|sub|sup|time|u)\b)[^>]*>", re.I)
+DATE_LINE_MAX_WORDS = 14  # as the "timestamp" family: a date line, not a sentence that quotes a date
+
+
+def _short_lines(fragment: str) -> str:
+    """The text of `fragment`'s short lines (block elements of at most DATE_LINE_MAX_WORDS
+    words), joined by spaces: bylines and date lines, not the article's sentences."""
+    lines = (" ".join(htmllib.unescape(_TAGS.sub(" ", piece)).split()) for piece in _BLOCK_TAG.split(fragment))
+    return " ".join(t for t in lines if t and t.count(" ") < DATE_LINE_MAX_WORDS)
+
+
+def _date_around_title(page: str, title: str | None) -> str | None:
+    """A date on a short line right under the headline (a byline, "Posted: ..."), else right
+    above it (a document number and date over a press release's headline). A date in a sentence
+    of the article ("extended the mandate until 31 May 2026") is not the page's date."""
+    body = max(page.find("<body"), 0)
+    at = page.find(title, body) if title else -1
+    if at < 0:
+        return None
+    end = at + len(title)
+    return (meta.parse_date(_short_lines(page[end : end + 1500])[:400])
+            or meta.parse_date(_short_lines(page[max(body, at - 600) : at])[-400:]))
+
+
 def _date_near_title(page: str, title: str | None, enc: _Encoded | None = None) -> str | None:
     """A date printed right under the headline (bylines, "Posted: ...") when the page declares
     none in its metadata; the extractor usually drops those lines."""
+    iso = _date_around_title(page, title)
+    if iso:
+        return iso
     body = page.find("<body")
-    at = page.find(title, max(body, 0)) if title else -1
-    if at >= 0:
-        near = htmllib.unescape(_TAGS.sub(" ", page[at + len(title) : at + len(title) + 1500]))
-        iso = meta.parse_date(near[:400])
-        if iso:
-            return iso
     start = max(body, 0)
     window = page[start : start + 30000]
     if enc is None or has_ascii_folds(window):

@@ -200,12 +200,17 @@ _TITLE_SKIP = frozenset(
 )
 
 
+# "Press Centre / Statements", "Home > World > Europe": a breadcrumb path, not a headline.
+_BREADCRUMB = re.compile(r"\S \s*(?:/|>|»|›)\s+\S")
+
+
 def pick_title(units: list[Unit], main_start: int, window: int = 12) -> int | None:
     """Index of the headline among the units before the article: a short non-sentence line.
     Score: longer lines win over name/section lines (capped), a line the page prints more than
     once (headline reused in breadcrumbs/share blocks) wins, nearer to the article wins ties."""
     best: tuple[float, int] | None = None
     seen = 0
+    after = {u.key for u in units[main_start:] if u.drop == "repeated"}
     for i in range(main_start - 1, -1, -1):
         u = units[i]
         if u.drop in _TITLE_SKIP or not 3 <= u.n_words <= 30:
@@ -214,11 +219,14 @@ def pick_title(units: list[Unit], main_start: int, window: int = 12) -> int | No
             continue
         if standalone_dateline(u):
             continue
-        score = min(u.n_words, 12) + (6 if u.drop == "repeated" else 0) - 0.25 * seen
+        # a line printed again after the article (masthead in the footer) is the site's name
+        copied = u.drop == "repeated" and u.key not in after
+        score = min(u.n_words, 12) + (6 if copied else 0) - 0.25 * seen
         if u.text.isupper():  # mastheads and section banners shout; headlines rarely do
             score -= 6
         prev = units[i - 1] if i > 0 else None
-        if prev is not None and prev.drop not in _TITLE_SKIP and 3 <= prev.n_words <= 30 and not prev.text.isupper():
+        if (prev is not None and prev.drop not in _TITLE_SKIP and 3 <= prev.n_words <= 30
+                and not prev.text.isupper() and not _BREADCRUMB.search(prev.text)):
             score -= 4  # right under another headline-like line: the standfirst/dek, not the headline
         seen += 1
         if best is None or score > best[0]:
