@@ -1,11 +1,12 @@
-"""Where one article ends and the next begins on the same page.
+"""Where one article ends: the next article begins, or the page's contact block.
 
 Infinite-scroll pages and "next article" widgets print a second complete story under the first:
 its own headline, byline and date, then paragraphs of prose that the position rules of
 `boilerplate.select_main` would keep (a second story is as "substantial" as the first). What
 gives it away is not its wording but its header: a headline-shaped line followed by a byline,
 the same shape the page used above the first article, after the first article has run its
-course. Only the first article is kept.
+course. Only the first article is kept. A press office's contact block (a name, "Tel.: ...",
+"E-mail: ...") closes a statement the same way: the lines after it are the office's notes.
 
 Units are duck-typed `boilerplate.Unit`s; nothing here imports that module (it imports this one).
 """
@@ -70,3 +71,18 @@ def second_article(units: list[Unit], clusters: list[list[int]]) -> int:
             return k
         before += len(clusters[k])
     return 0
+
+
+CONTACT_BLOCK_REACH = 2  # contact lines at most this many units apart form one block
+
+
+def mark_contact_blocks(units: list[Unit], drops: list[str | None]) -> None:
+    """Two or more "contact" lines ("Tel.: ...", "E-mail: press@...") within CONTACT_BLOCK_REACH
+    units of each other are a contact block: "contact-block", a hard boundary for
+    `boilerplate.select_main`, so that the notes printed after it ("Media accreditation requests
+    should be sent ...") are not taken for the article's last paragraph. A single contact line
+    inside an article stays a "contact" line and ends nothing. `drops`: the units' `drop`s."""
+    lines = [i for i, d in enumerate(drops) if d == "contact"]
+    for a, b in zip(lines, lines[1:]):
+        if b - a <= CONTACT_BLOCK_REACH:
+            units[a].drop = units[b].drop = drops[a] = drops[b] = "contact-block"

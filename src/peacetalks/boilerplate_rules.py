@@ -242,7 +242,8 @@ _NOT_IN_SENTENCES = frozenset(
 )
 
 # Reasons that end an article when they follow its prose: nothing after them is the same story.
-HARD_REASONS = frozenset({"related", "legal", "comments", "link-list", "subscription", "teaser"})
+HARD_REASONS = frozenset({"related", "legal", "comments", "link-list", "subscription", "teaser",
+                          "contact-block"})
 # ... of which these also occur inside an article body (a list of links, a sign-up box): a short
 # lead cut off from the body by one of them stays with the body (see boilerplate.select_main).
 INLINE_BOXES = frozenset({"related", "link-list", "subscription"})

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 from . import meta
 from .boilerplate import Unit, classify, dedup_key, select_main
+from .boilerplate_articles import mark_contact_blocks
 from .boilerplate_inline import keep_introduced_lists, mark_alt_text
 from .decode import check_size, decode_bytes
 from .errors import RejectedInput
@@ -172,6 +173,8 @@ def clean_units(
         mark_alt_text(units, drops)
     if "link-list" in drops:
         keep_introduced_lists(units, drops)
+    if drops.count("contact") > 1:
+        mark_contact_blocks(units, drops)
     region = select_main(units, gap=6 if html else 4)
     # A page without article prose is "no-article"; a text dump whose lines were all recognised
     # as page furniture is "only-boilerplate" (HTML: the extractor already removed the furniture).

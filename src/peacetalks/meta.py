@@ -195,8 +195,8 @@ def standalone_dateline(unit: Unit) -> str | None:
 
 _TITLE_SKIP = frozenset(
     {"byline", "timestamp", "caption", "credits", "credit", "bio", "navigation", "menu", "advertisement",
-     "consent", "error-page", "legal", "contact", "subscription", "promo", "comments", "no-words",
-     "foreign-script", "date-line", "duplicate", "related", "fragment"}
+     "consent", "error-page", "legal", "contact", "contact-block", "subscription", "promo", "comments",
+     "no-words", "foreign-script", "date-line", "duplicate", "related", "fragment"}
 )
 
 
