@@ -38,3 +38,11 @@ def test_dated_update_without_a_byline_is_kept() -> None:
     c = clean_lines(*HEADER, P1, P2, P3, "Read more: Ceasefire monitors explained",
                     "Update: talks collapse hours after they resumed", "13 May 2025", Q1, Q2, Q3)
     assert all(p in c.text for p in (P1, P2, P3, Q1, Q2, Q3))
+
+
+def test_related_card_with_a_byline_inside_the_article_is_not_a_second_article() -> None:
+    # Near miss: a "Related" card (headline, byline, date) between paragraphs; the article goes on.
+    text = clean_lines(*HEADER, P1, P2, P3, "Related",
+                       "Ruling party wins disputed vote as opposition calls protests",
+                       "By John Doe", "11 May 2025", P4, Q1, Q2).text
+    assert all(p in text for p in (P1, P2, P3, P4))

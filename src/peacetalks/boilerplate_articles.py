@@ -33,7 +33,8 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 def _headline_before(units: list[Unit], b: int) -> bool:
     """Is there a headline-shaped line (not prose, 4-25 words, no sentence ending) right before
-    the byline at `b`, with at most one date line between them?"""
+    the byline at `b`, with at most one date line between them? A headline under a "Related" /
+    "Read more" label is a card linking to another story, inside an article that goes on."""
     for i in (b - 1, b - 2):
         if i < 0:
             return False
@@ -42,7 +43,8 @@ def _headline_before(units: list[Unit], b: int) -> bool:
             continue
         stripped = u.text.rstrip(_CLOSERS)
         return (not u.prose and HEADLINE_MIN_WORDS <= u.n_words <= HEADLINE_MAX_WORDS
-                and not (stripped and stripped[-1] in _TERMINAL))
+                and not (stripped and stripped[-1] in _TERMINAL)
+                and not (i and units[i - 1].drop == "related"))  # "Related" + card: a link
     return False
 
 
