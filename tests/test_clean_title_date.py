@@ -13,9 +13,9 @@ STATEMENT = "Statement by the Ministry on the ceasefire agreement signed in Gene
 
 
 def test_masthead_repeated_in_the_contact_block_is_not_the_title() -> None:
-    c = clean_lines("Ministry of Foreign Affairs of the Republic of Valdoria", "Home", "The Ministry", "Press Centre",
-                    "Press Centre / Statements", STATEMENT, "12 September 2025", P1, P2, P3,
-                    "Press Office", "Ministry of Foreign Affairs of the Republic of Valdoria", "Tel.: +1 555 0100")
+    name = "Ministry of Foreign Affairs of the Republic of Valdoria"
+    c = clean_lines(name, "Home", "The Ministry", "Press Centre", "Press Centre / Statements", STATEMENT,
+                    "12 September 2025", P1, P2, P3, "Press Office", name, "Tel.: +1 555 0100")
     assert c.title == STATEMENT
 
 
@@ -42,7 +42,8 @@ def _page(before: str, after: str) -> str:
 
 
 def test_html_date_above_the_headline_beats_a_date_in_a_sentence() -> None:
-    c = clean_html(_page("<div class=meta><span>SC/16203</span> <span>14 November 2025</span></div>", ""), "t")
+    c = clean_html(_page("<div class=meta><span>SC/16203</span> <span>14 November 2025</span></div>", ""),
+                   "t")
     assert c.date == "2025-11-14"
 
 

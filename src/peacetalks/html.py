@@ -204,7 +204,8 @@ DATE_LINE_MAX_WORDS = 14  # as the "timestamp" family: a date line, not a senten
 def _short_lines(fragment: str) -> str:
     """The text of `fragment`'s short lines (block elements of at most DATE_LINE_MAX_WORDS
     words), joined by spaces: bylines and date lines, not the article's sentences."""
-    lines = (" ".join(htmllib.unescape(_TAGS.sub(" ", piece)).split()) for piece in _BLOCK_TAG.split(fragment))
+    pieces = _BLOCK_TAG.split(fragment)
+    lines = (" ".join(htmllib.unescape(_TAGS.sub(" ", piece)).split()) for piece in pieces)
     return " ".join(t for t in lines if t and t.count(" ") < DATE_LINE_MAX_WORDS)
 
 
