@@ -46,3 +46,18 @@ def test_related_card_with_a_byline_inside_the_article_is_not_a_second_article()
                        "Ruling party wins disputed vote as opposition calls protests",
                        "By John Doe", "11 May 2025", P4, Q1, Q2).text
     assert all(p in text for p in (P1, P2, P3, P4))
+
+
+def test_second_article_right_under_the_first_is_dropped() -> None:
+    # A select-all copy with nothing between the two stories: the header splits the prose.
+    text = clean_lines(*HEADER, P1, P2, P3, "Ruling party wins disputed vote as opposition calls protests",
+                       "By John Doe", "11 May 2025", Q1, Q2, Q3).text
+    assert all(p in text for p in (P1, P2, P3))
+    assert not any(q in text for q in (Q1, Q2, Q3))
+
+
+def test_live_blog_entry_right_under_the_lead_is_kept() -> None:
+    # Near miss: the same without a year in the header (a live blog's time stamp).
+    text = clean_lines(*HEADER, P1, P2, P3, "Ruling party wins disputed vote as opposition calls protests",
+                       "By John Doe", "10:42 BST", Q1, Q2, Q3).text
+    assert all(p in text for p in (P1, P2, P3, Q1, Q2, Q3))

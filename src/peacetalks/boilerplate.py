@@ -378,7 +378,7 @@ def select_main(units: list[Unit], gap: int = 4, keep_ratio: float = 0.35) -> tu
             # Nothing of the article follows its comments (a long thread outweighs the article)
             if u.drop == "comments" and not thread and sum(map(len, clusters)) >= ARTICLE_BEFORE_THREAD:
                 thread = len(clusters)
-    cut = second_article(units, clusters[: thread or len(clusters)]) or thread  # ... nor a second story
+    cut = second_article(units, clusters, thread) or thread  # ... nor of a second story under it
     if cut:
         del clusters[cut:], splits[cut:]
     if not clusters:

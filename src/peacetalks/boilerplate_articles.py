@@ -14,6 +14,7 @@ Units are duck-typed `boilerplate.Unit`s; nothing here imports that module (it i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from .boilerplate_rules import _CLOSERS, _TERMINAL
@@ -54,24 +55,31 @@ def _dated(units: list[Unit], b: int) -> bool:
                for i in (b, b + 1, b - 1))
 
 
-def second_article(units: list[Unit], clusters: list[list[int]]) -> int:
-    """Index of the first prose cluster that opens a second article, or 0 when there is none.
-    A cluster opens one when the units between it and the previous cluster hold a byline right
-    under a headline-shaped line, with a date that states its year (`_dated`); the clusters
-    before it hold at least ARTICLE_MIN_PARAGRAPHS paragraphs (the first article) and it holds
-    as many itself (a story, not a short update); and the page printed a byline before the first
-    article too (its article header has this shape). A standfirst above the byline is not cut:
-    no headline sits between it and the body."""
-    if len(clusters) < 2 or not any(u.drop == "byline" for u in units[: clusters[0][0]]):
+def second_article(units: list[Unit], clusters: list[list[int]], limit: int = 0) -> int:
+    """Index of the first prose cluster that opens a second article, or 0 when there is none
+    (among the first `limit` clusters, when `limit`: those before a comment thread).
+    A second article's header is a byline right under a headline-shaped line, with a date that
+    states its year (`_dated`), after at least ARTICLE_MIN_PARAGRAPHS paragraphs (the first
+    article) and followed by as many in its own cluster (a story, not a short update), on a page
+    that printed a byline before the first article too (its article header has this shape).
+    A header inside a cluster (a select-all copy with nothing between the two stories) splits
+    that cluster in place. A standfirst above the byline is not cut: no headline sits between
+    it and the body."""
+    if not clusters or not any(u.drop == "byline" for u in units[: clusters[0][0]]):
         return 0
-    before = len(clusters[0])
-    for k in range(1, len(clusters)):
-        gap = range(clusters[k - 1][-1] + 1, clusters[k][0])
-        if (before >= ARTICLE_MIN_PARAGRAPHS and len(clusters[k]) >= ARTICLE_MIN_PARAGRAPHS
-                and any(units[b].drop == "byline" and _headline_before(units, b) and _dated(units, b)
-                        for b in gap)):
-            return k
-        before += len(clusters[k])
+    before = 0  # paragraphs of the clusters before k
+    for k, c in enumerate(clusters[:limit] if limit else clusters):
+        lo = clusters[k - 1][-1] + 1 if k else c[0]
+        for b in range(lo, c[-1]):
+            if units[b].drop != "byline" or not (_headline_before(units, b) and _dated(units, b)):
+                continue
+            head = bisect_left(c, b)  # paragraphs of c above the header
+            if before + head >= ARTICLE_MIN_PARAGRAPHS and len(c) - head >= ARTICLE_MIN_PARAGRAPHS:
+                if not head:
+                    return k
+                clusters[k : k + 1] = [c[:head], c[head:]]
+                return k + 1
+        before += len(c)
     return 0
 
 
