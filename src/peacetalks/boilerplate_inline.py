@@ -138,7 +138,9 @@ def _attribution(u: Unit) -> bool:
 def mark_quoted_speech(units: list[Unit]) -> None:
     """Pull-quotes are dropped (see mark_pull_quotes); the turns of an interview, lines that
     start with "Q:" or "A:", are prose when the page has at least INTERVIEW_MIN_TURNS of each,
-    so that a run of short answers neither splits the article nor falls out as fragments."""
+    so that a run of short answers neither splits the article nor falls out as fragments; the
+    same for the turns of a transcript (see mark_speaker_turns)."""
+    mark_speaker_turns(units)
     hints = [i for i, u in enumerate(units) if u.text[:1] in _SPEECH_HINT]
     if not hints:
         return
@@ -150,6 +152,31 @@ def mark_quoted_speech(units: list[Unit]) -> None:
                 if units[i].drop is None and units[i].n_words >= 2:
                     units[i].prose = True
     mark_pull_quotes(units, [i for i in hints if units[i].text[:1] not in "QA"])
+
+
+# "SPOKESPERSON:", "QUESTION:", "MR. HALLORAN:": a speaker label in capitals opening a line.
+_SPEAKER = re.compile(r"[A-Z][A-Z.'’ -]{0,28}[A-Z.]:\s")
+SPEAKER_LABEL_MAX = 32  # characters before the colon
+
+
+def mark_speaker_turns(units: list[Unit]) -> None:
+    """The turns of a transcript are prose, however short ("MR. HALLORAN: Not yet."), when at
+    least two speaker labels in capitals open INTERVIEW_MIN_TURNS lines each and the speaker
+    changes at least twice (a dialogue). One label used repeatedly ("UPDATE: ...") or two
+    labels that never alternate are not a transcript."""
+    turns = [(i, m.group()) for i, u in enumerate(units) if 0 < u.text.find(": ", 0, SPEAKER_LABEL_MAX)
+             and (m := _SPEAKER.match(u.text))]
+    if len(turns) < 2 * INTERVIEW_MIN_TURNS:
+        return
+    labels = [label for _, label in turns]
+    changes = sum(a != b for a, b in zip(labels, labels[1:]))
+    speakers = [label for label in set(labels) if labels.count(label) >= INTERVIEW_MIN_TURNS]
+    if len(speakers) < 2 or changes < 2:
+        return
+    for i, label in turns:
+        u = units[i]
+        if label in speakers and u.drop is None and u.n_words >= 2:
+            u.prose = True
 
 
 def mark_pull_quotes(units: list[Unit], hints: list[int]) -> None:
