@@ -45,6 +45,11 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"|\b(?:accept|assume)s? no (?:responsibility|liability)\b|\bfor (?:general )?information(?:al)? purposes only\b"
         r"|\bnot (?:constitute|be construed as) (?:\w+ )?advice\b|\bcontent (?:is|was) (?:provided|supplied) by\b"
         r"|\bour standards\b|\btrust principles\b|\bthis article is more than \d+ \w+ old\b", _I)),
+    # The notice under a press release that it is not a record ("For information media. Not an
+    # official record."): anchored, so a sentence reporting that a transcript is "not an official
+    # record" stays.
+    ("legal~record", 20, re.compile(
+        r"^\W*(?:for (?:the )?information (?:of (?:the )?)?media\W+)?not an? official (?:record|document)\b", _I)),
     ("contact", 16, re.compile(
         r"\b(?:hot ?line|help ?line|tip ?line|call us|contact us|email us|write to us|customer service)\b"
         r"|\b(?:tel|phone|fax|mob|e-?mail)\s*[.:]|[\w.+-]+@[\w-]+\.[\w.]+", _I)),
@@ -183,6 +188,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "bio": "correspondent reporter editor writer journalist columnist contributor chief producer covers "
            "reach contact email e reports writes author authors reporters writers",
     "related~label": "related read see also further more recommended",
+    "legal~record": "official",
     "credits": "reporting writing editing edited compiled produced translated research graphics "
                "additional contributed",
 }.items()}
@@ -218,6 +224,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "bio": ("correspondent", "reporter", "editor", "writer", "journalist", "columnist", "contributor",
             "bureau chief", "producer", "covers", "him at", "her at", "them at", "author",
             "reports on", "writes on", "reports about", "writes about"),
+    "legal~record": ("official ",),
     "related~label": ("related", "read ", "see also", "also read", "further reading", "more on this",
                       "recommended"),
     "byline": ("by", ":", "staff ", "correspondent", "reporter", "editor"),
