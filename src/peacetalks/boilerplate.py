@@ -322,7 +322,7 @@ def mark_link_lists(units: list[Unit], min_run: int = 3) -> None:
 
 def _sandwiched(units: list[Unit], i: int) -> bool:
     """An inline "Read more: ..." line between two paragraphs does not end the article."""
-    return 0 < i < len(units) - 1 and units[i - 1].prose and units[i + 1].prose
+    return 0 < i < len(units) - 1 and units[i - 1].prose and units[i + 1].prose and units[i].drop != "end-notes"
 
 
 def _in_button_bar(units: list[Unit], i: int) -> bool:

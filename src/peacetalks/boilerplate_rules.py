@@ -88,7 +88,8 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"|^follow (?:us|the [A-Z][\w ]{0,30}|[A-Z][\w ]{0,30}) on (?:telegram|whatsapp|x|twitter|facebook|instagram|youtube|tiktok|linkedin|threads|bluesky)\b"
         r"|^good (?:morning|afternoon|evening)\b|\bhere(?:'s| is) what you need to know\b"
         r"|\bview (?:this email|it|this newsletter) in (?:your|a) browser\b|\byou(?:'re| are) receiving this\b"
-        r"|\bmanage (?:your )?(?:email )?(?:preferences|subscriptions?)\b|\bforwarded this (?:email|newsletter)\b", _I)),
+        r"|\bmanage (?:your )?(?:email )?(?:preferences|subscriptions?)\b|\bforwarded this (?:email|newsletter)\b"
+        r"|^\W*(?:having )?(?:trouble|problems?) (?:viewing|reading|displaying) this (?:e-?mail|newsletter|message)\b", _I)),
     ("promo", 12, re.compile(
         r"\bsign up\b|\bregister (?:now|for free|to)\b|\bfollow us\b|\bjoin (?:us|our \w+) on\b"
         r"|\bsign in\b|\blog ?in\b|\bcreate (?:an|your) account\b|\bclick here\b|\btap here\b", _I)),
@@ -126,6 +127,13 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("credits", 45, re.compile(
         r"(?:^|[(;.|]\s*)\W*(?:reporting|writing|editing|edited|compiled|produced|translated|research|graphics|"
         r"additional reporting)\s+by\b|\bcontributed (?:to this|reporting)\b", _I)),
+    # A printed page's number ("Page 2 of 4", "3/7") in a PDF-to-text copy, on a line of its own.
+    ("page-number", 4, re.compile(r"^\W*(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$"
+                                  r"|^\W*\d{1,4}\s*(?:of|/)\s*\d{1,4}\W*$", _I)),
+    # The headings that close a press release: what follows is about the sender, not the news.
+    ("end-notes", 6, re.compile(
+        r"^\W*(?:notes? (?:to|for) editors|editors'? notes|-*\s*ends\s*-*|(?:media|press) "
+        r"(?:contacts?|enquiries|inquiries)|for (?:further|more) information(?: please contact)?)\W*$", _I)),
     ("timestamp", 14, re.compile(
         r"^(?:published|updated|posted|last updated|first published|modified|dated?)\b"
         r"|\b\d+\s*(?:min(?:ute)?s?)\s+read\b|\b\d+ (?:hours?|minutes?|mins?|days?|weeks?) ago\b"
@@ -178,7 +186,8 @@ _TRIGGERS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
                 "downvote flag vote votes point points",
     "subscription": "subscribe subscriber subscribers subscription subscriptions subscribed newsletter "
                     "newsletters download get free already unlimited journalism become notifications "
-                    "inbox unsubscribe view receiving manage forwarded alerts follow good need",
+                    "inbox unsubscribe view receiving manage forwarded alerts follow good need trouble "
+                    "problem problems",
     "promo": "sign register follow join log login create click tap",
     "caption": "photo photograph photographs image picture illustration graphic video file pose poses "
                "posed pictured seen licensing source credit via courtesy ( / © reuters afp ap epa",
@@ -217,7 +226,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "subscription": ("subscribe", "newsletter", "download ", "get ", "free trial", "already ",
                      "unlimited access", "journalism", "become a ", "notifications", "inbox", "alerts",
                      "follow ", "good ", "need to know", "browser", "receiving this", "manage ",
-                     "forwarded this"),
+                     "forwarded this", "trouble ", "problem"),
     "promo": ("sign ", "register ", "follow us", "join ", "log", "account", "click here", "tap here"),
     "caption": ("(", "photo", "image", "picture", "illustration", "graphic", "video", ":", "pose",
                 "pictured", "seen ", "purchase licensing rights", "/", "via", "credit", "courtesy", "©"),
@@ -230,6 +239,8 @@ _GATES: dict[str, tuple[str, ...]] = {
     "byline": ("by", ":", "staff ", "correspondent", "reporter", "editor"),
     "credits": ("by", "contributed"),
     "timestamp": ("published", "updated", "posted", "modified", "date", "read", "ago", ":"),
+    "page-number": ("page", "p.", "of", "/"),
+    "end-notes": ("editor", "ends", "contact", "enquiries", "inquiries", "information"),
 }
 # The characters other than A-Z that `re.IGNORECASE` matches against ASCII letters (found by
 # testing every code point: İ ı ſ and the Kelvin sign).
@@ -250,7 +261,7 @@ _NOT_IN_SENTENCES = frozenset(
 
 # Reasons that end an article when they follow its prose: nothing after them is the same story.
 HARD_REASONS = frozenset({"related", "legal", "comments", "link-list", "subscription", "teaser",
-                          "contact-block"})
+                          "contact-block", "end-notes"})
 # ... of which these also occur inside an article body (a list of links, a sign-up box): a short
 # lead cut off from the body by one of them stays with the body (see boilerplate.select_main).
 INLINE_BOXES = frozenset({"related", "link-list", "subscription"})

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 from . import meta
 from .boilerplate import Unit, classify, dedup_key, select_main
 from .boilerplate_articles import mark_contact_blocks
+from .boilerplate_documents import mark_email_headers
 from .boilerplate_inline import keep_introduced_lists, mark_alt_text
 from .decode import check_size, decode_bytes
 from .errors import RejectedInput
@@ -135,11 +136,17 @@ def _join_wrapped(text: str, units: list[Unit]) -> list[Unit]:
     for u in units[1:]:
         prev = out[-1]
         same_block = text.count("\n", prev.end, u.start) == 1
-        if same_block and prev.end - _line_start(text, prev.end) >= 0.6 * width:
+        if same_block and prev.end - _line_start(text, prev.end) >= 0.6 * width and not (
+                _COLUMNS in u.text or _COLUMNS in text[_line_start(text, prev.end) : prev.end]):
             out[-1] = Unit(text[prev.start : u.end], prev.start, u.end)
         else:
             out.append(u)
     return out
+
+
+# A run of spaces inside a line: columns ("SITE NAME        Press Release 41/2025"), a running
+# header or a table row of a PDF-to-text copy, never a line of a wrapped paragraph.
+_COLUMNS = "    "
 
 
 def _line_start(text: str, end: int) -> int:
@@ -153,6 +160,7 @@ def clean_units(
     found: dict[str, str | None] = {"date": None, "dateline": None, "publisher": None}
     for u in units[:3]:  # " date 2025-05-15 ..." header lines glued to the first line(s)
         found["date"] = found["date"] or meta.take_header_date(u)
+    mark_email_headers(units)
     dated: list[tuple[int, str]] = []  # (unit index, ISO date) of lines that are only a date
     for i, u in enumerate(units):
         if u.drop is not None:

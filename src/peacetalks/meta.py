@@ -196,7 +196,8 @@ def standalone_dateline(unit: Unit) -> str | None:
 _TITLE_SKIP = frozenset(
     {"byline", "timestamp", "caption", "credits", "credit", "bio", "navigation", "menu", "advertisement",
      "consent", "error-page", "legal", "contact", "contact-block", "subscription", "promo", "comments",
-     "no-words", "foreign-script", "date-line", "duplicate", "related", "fragment"}
+     "no-words", "foreign-script", "date-line", "duplicate", "related", "fragment",
+     "page-number", "end-notes", "email-header"}
 )
 
 
@@ -217,7 +218,7 @@ def pick_title(units: list[Unit], main_start: int, window: int = 12) -> int | No
             continue
         if u.text.rstrip("\"'”’)»").endswith(".") and not u.text.endswith("..."):
             continue
-        if standalone_dateline(u):
+        if standalone_dateline(u) or "    " in u.text:  # (columns: a PDF copy's running header)
             continue
         # a line printed again after the article (masthead in the footer) is the site's name
         copied = u.drop == "repeated" and u.key not in after
