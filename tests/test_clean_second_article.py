@@ -61,3 +61,21 @@ def test_live_blog_entry_right_under_the_lead_is_kept() -> None:
     text = clean_lines(*HEADER, P1, P2, P3, "Ruling party wins disputed vote as opposition calls protests",
                        "By John Doe", "10:42 BST", Q1, Q2, Q3).text
     assert all(p in text for p in (P1, P2, P3, Q1, Q2, Q3))
+
+
+def test_unlabelled_related_card_between_two_halves_is_not_a_second_article() -> None:
+    # A card (headline, byline, date) with no "Related" label: the paragraph after it does not
+    # echo the card's headline, so the article goes on.
+    text = clean_lines(*HEADER, P1, P2, P3, "Ruling party wins disputed vote as opposition calls protests",
+                       "By John Doe", "11 May 2025", P4, Q1, Q2).text
+    assert all(p in text for p in (P1, P2, P3, P4))
+    assert "Ruling party wins" not in text and "John Doe" not in text
+
+
+def test_live_entries_with_dated_headers_by_the_same_author_are_kept() -> None:
+    # Entries whose headers carry the year: signed by the author who signed the page.
+    r1 = ("A small team from the European Union's monitoring mission arrived at the talks venue this "
+          "morning, in what diplomats described as a gesture of support for the talks.")
+    c = clean_lines(*HEADER, P1, P2, P3, "Observers from the European mission arrive at the talks venue",
+                    "By Anna Field", "11:30, 12 May 2025", r1, P4, Q1)
+    assert all(p in c.text for p in (P1, P2, P3, r1, P4, Q1))

@@ -32,21 +32,45 @@ _BETWEEN = frozenset({"timestamp", "date-line"})
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-def _headline_before(units: list[Unit], b: int) -> bool:
-    """Is there a headline-shaped line (not prose, 4-25 words, no sentence ending) right before
-    the byline at `b`, with at most one date line between them? A headline under a "Related" /
-    "Read more" label is a card linking to another story, inside an article that goes on."""
+def _headline_before(units: list[Unit], b: int) -> int:
+    """The index of a headline-shaped line (not prose, 4-25 words, no sentence ending) right
+    before the byline at `b`, with at most one date line between them, or -1. A headline under
+    a "Related" / "Read more" label is a card linking to another story, inside an article that
+    goes on."""
     for i in (b - 1, b - 2):
         if i < 0:
-            return False
+            return -1
         u = units[i]
         if u.drop in _BETWEEN and i == b - 1:
             continue
         stripped = u.text.rstrip(_CLOSERS)
-        return (not u.prose and HEADLINE_MIN_WORDS <= u.n_words <= HEADLINE_MAX_WORDS
-                and not (stripped and stripped[-1] in _TERMINAL)
-                and not (i and units[i - 1].drop == "related"))  # "Related" + card: a link
-    return False
+        shaped = (not u.prose and HEADLINE_MIN_WORDS <= u.n_words <= HEADLINE_MAX_WORDS
+                  and not (stripped and stripped[-1] in _TERMINAL)
+                  and not (i and units[i - 1].drop == "related"))  # "Related" + card: a link
+        return i if shaped else -1
+    return -1
+
+
+# A story's first paragraph (its lede) restates its headline: a second story's header is followed
+# by a paragraph that shares content words with the header's headline. A related-story card
+# printed without a "Related" label between two halves of an article is followed by the
+# article's next paragraph, which has nothing to do with the card's headline.
+LEDE_ECHO_MIN_WORDS = 3  # content words (stems) of the headline that its lede repeats
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+_NOT_CONTENT = frozenset(
+    "that this with from have has had will would could should said says after before over into "
+    "about than their there they them were been what when which while also more most other "
+    "against between during under".split())
+
+
+def _content_stems(text: str) -> set[str]:
+    """Words of 4+ letters, lower case, cut to 5 letters ("talks"/"talked", "protests"/"protest")."""
+    return {w[:5] for w in _CONTENT_WORD.findall(text.lower()) if w not in _NOT_CONTENT}
+
+
+def _lede_echoes(units: list[Unit], headline: int, lede: int) -> bool:
+    shared = _content_stems(units[headline].text) & _content_stems(units[lede].text)
+    return len(shared) >= LEDE_ECHO_MIN_WORDS
 
 
 def _dated(units: list[Unit], b: int) -> bool:
@@ -64,17 +88,29 @@ def second_article(units: list[Unit], clusters: list[list[int]], limit: int = 0)
     that printed a byline before the first article too (its article header has this shape).
     A header inside a cluster (a select-all copy with nothing between the two stories) splits
     that cluster in place. A standfirst above the byline is not cut: no headline sits between
-    it and the body."""
+    it and the body; nor is an unlabelled related-story card, whose headline the paragraph
+    after it does not echo (`_lede_echoes`: the card's headline is dropped), nor a live blog's entry signed by an author who
+    signed an earlier part of the page (a live blog whose entries carry the year)."""
     if not clusters or not any(u.drop == "byline" for u in units[: clusters[0][0]]):
         return 0
+    first_byline: dict[str, int] = {}  # a byline printed again is the same author's next entry
+    for i, u in enumerate(units):
+        if u.drop == "byline":
+            first_byline.setdefault(u.key, i)
     before = 0  # paragraphs of the clusters before k
     for k, c in enumerate(clusters[:limit] if limit else clusters):
         lo = clusters[k - 1][-1] + 1 if k else c[0]
         for b in range(lo, c[-1]):
-            if units[b].drop != "byline" or not (_headline_before(units, b) and _dated(units, b)):
+            if units[b].drop != "byline" or first_byline[units[b].key] < b or not _dated(units, b):
+                continue
+            headline = _headline_before(units, b)
+            if headline < 0:
                 continue
             head = bisect_left(c, b)  # paragraphs of c above the header
             if before + head >= ARTICLE_MIN_PARAGRAPHS and len(c) - head >= ARTICLE_MIN_PARAGRAPHS:
+                if not _lede_echoes(units, headline, c[head]):
+                    units[headline].drop = "related"  # a card's headline: a link to another story
+                    continue
                 if not head:
                     return k
                 clusters[k : k + 1] = [c[:head], c[head:]]
