@@ -1,5 +1,8 @@
 """Copies of documents rather than of web pages: an article forwarded by e-mail carries the
 message's header block ("From: ...", "Date: ...", "Subject: <the headline>", "To: ...").
+A translated or republished copy carries notes about the copy: "Translated from Ukrainian by X",
+"This article was first published in Ukrainian on 11 April". They are about the copy, not part
+of the article (like a byline or a "first published" date line), and are dropped.
 
 The header lines are recognised as a block, never one by one: a "Subject:" or "To:" line on its
 own can be a line of an article (a list of agenda items, a form quoted in a report), but two or
@@ -39,3 +42,32 @@ def mark_email_headers(units: list[Unit]) -> None:
             for j in run:
                 units[j].drop = "email-header"
         run = [i]
+
+
+# A note about the copy itself: deictic "This <piece>" (the copy speaking of itself; "The article
+# was first published in Pravda" is a report about another text) plus a publication verb. Both
+# kinds of note are one sentence, with no quotation and no "said".
+_COPY_NOTE = re.compile(
+    r"(?:(?:a|an earlier|a shorter|a longer) version of )?this (?:article|story|piece|report|interview"
+    r"|column|essay|commentary|op-ed|analysis|translation)\b(?:\s+\S+){0,3}?\s+(?:(?:first|originally)"
+    r" (?:published|appeared|posted|printed|ran)|(?:was|is|has been) (?:translated|republished|"
+    r"reprinted|adapted)|appeared (?:first|originally))\b", re.I)
+# A translator credit is a name line: "by" + a capital, and short (a sentence that opens with
+# "Translated from Russian by Kremlin aides, the letter ..." is the article's).
+_TRANSLATOR = re.compile(r"(?i:translat(?:ed|ion)(?: from [A-Z][\w-]+)?(?: (?:in)?to english)? by |"
+                         r"translation: )[A-Z]")
+TRANSLATOR_MAX_WORDS = 10
+_QUOTE_OR_SPEECH = re.compile(r"[\"“”«»]|\b(?:said|says|told)\b")
+COPY_NOTE_MAX_WORDS = 30
+_COPY_FIRST = frozenset("TtAa")
+
+
+def mark_copy_notes(units: list[Unit]) -> None:
+    """A short one-sentence unit that is a note about the copy (translated, first published
+    elsewhere) is "copy-note"."""
+    for u in units:
+        if (u.drop is None and u.text[:1] in _COPY_FIRST and u.n_words <= COPY_NOTE_MAX_WORDS
+                and (_COPY_NOTE.match(u.text) or u.n_words <= TRANSLATOR_MAX_WORDS
+                     and _TRANSLATOR.match(u.text)) and not _QUOTE_OR_SPEECH.search(u.text)
+                and u.text.count(". ") == 0):
+            u.drop = "copy-note"

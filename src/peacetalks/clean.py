@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 from . import meta
 from .boilerplate import Unit, classify, dedup_key, select_main
 from .boilerplate_articles import mark_contact_blocks
-from .boilerplate_documents import mark_email_headers
+from .boilerplate_documents import mark_copy_notes, mark_email_headers
 from .boilerplate_inline import keep_introduced_lists, mark_alt_text
 from .decode import check_size, decode_bytes
 from .errors import RejectedInput
@@ -161,6 +161,7 @@ def clean_units(
     for u in units[:3]:  # " date 2025-05-15 ..." header lines glued to the first line(s)
         found["date"] = found["date"] or meta.take_header_date(u)
     mark_email_headers(units)
+    mark_copy_notes(units)
     dated: list[tuple[int, str]] = []  # (unit index, ISO date) of lines that are only a date
     for i, u in enumerate(units):
         if u.drop is not None:

@@ -197,7 +197,7 @@ _TITLE_SKIP = frozenset(
     {"byline", "timestamp", "caption", "credits", "credit", "bio", "navigation", "menu", "advertisement",
      "consent", "error-page", "legal", "contact", "contact-block", "subscription", "promo", "comments",
      "no-words", "foreign-script", "date-line", "duplicate", "related", "fragment",
-     "page-number", "end-notes", "email-header"}
+     "page-number", "end-notes", "email-header", "copy-note"}
 )
 
 
