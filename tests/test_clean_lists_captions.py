@@ -58,6 +58,15 @@ def test_credit_phrases_inside_a_sentence_are_prose() -> None:
     assert figures in paragraphs and short in paragraphs
 
 
+def test_a_sentence_opening_with_a_participle_and_by_is_prose() -> None:
+    # A credit names someone ("Reporting by Alice Grey"); "by officials", "by hand" do not.
+    openers = ("Translated by officials into four languages, the draft was circulated to all "
+               "delegations on Friday evening before the vote.",
+               "Produced by the mediators after weeks of shuttle diplomacy, the text sets out a "
+               "ceasefire line and a timetable for elections.")
+    assert _paragraphs(TITLE, P1, P2, *openers, P3, P4) == [P1, P2, *openers, P3, P4]
+
+
 def test_credit_lines_are_still_dropped() -> None:
     # The near miss of the narrowing: credits open the line, a parenthesis or a new clause.
     glued = P4[:-1] + ". (Reporting by Alice Grey in London; Editing by Ros Fairley and Hugh Lawson)"

@@ -122,11 +122,12 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("byline", 12, re.compile(
         r"^(?i:by|written by|words by|story by|reported by|interview(?:ed)? by)\s+[A-Z]|^(?i:author|reporter|correspondent|editor)s?\s*:"
         r"|\bstaff (?:writer|reporter)\b|\b(?:correspondent|reporter|editor)$", 0)),
-    # "(Reporting by X; Editing by Y)": a credit opens the line, a parenthesis or a sentence;
-    # "figures compiled by the UN" or "a report produced by the OSCE" in a sentence is not one
+    # "(Reporting by X; Editing by Y)": a credit opens the line, a parenthesis or a sentence,
+    # and names someone; "figures compiled by the UN" in a sentence, or a sentence opening with
+    # "Translated by officials into four languages, the draft ..." is not one
     ("credits", 45, re.compile(
-        r"(?:^|[(;.|]\s*)\W*(?:reporting|writing|editing|edited|compiled|produced|translated|research|graphics|"
-        r"additional reporting)\s+by\b|\bcontributed (?:to this|reporting)\b", _I)),
+        r"(?:^|[(;.|]\s*)\W*(?i:reporting|writing|editing|edited|compiled|produced|translated|research|graphics|"
+        r"additional reporting)\s+(?i:by)\s+(?:the\s+)?[A-Z]|(?i:\bcontributed (?:to this|reporting)\b)")),
     # A printed page's number ("Page 2 of 4", "3/7") in a PDF-to-text copy, on a line of its own.
     ("page-number", 4, re.compile(r"^\W*(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$"
                                   r"|^\W*\d{1,4}\s*(?:of|/)\s*\d{1,4}\W*$", _I)),
