@@ -67,6 +67,13 @@ def test_a_sentence_opening_with_a_participle_and_by_is_prose() -> None:
     assert _paragraphs(TITLE, P1, P2, *openers, P3, P4) == [P1, P2, *openers, P3, P4]
 
 
+def test_a_sentence_about_copyright_is_prose_and_a_notice_is_not() -> None:
+    sentence = "Copyright disputes over the leaked draft have complicated the negotiations, lawyers say."
+    assert _paragraphs(TITLE, P1, P2, sentence, P3, P4) == [P1, P2, sentence, P3, P4]
+    for notice in ("Copyright 2025 Harbour Wire. All rights reserved.", "Copyright Acme News Ltd"):
+        assert _paragraphs(TITLE, P1, P2, P3, P4, notice) == [P1, P2, P3, P4]
+
+
 def test_credit_lines_are_still_dropped() -> None:
     # The near miss of the narrowing: credits open the line, a parenthesis or a new clause.
     glued = P4[:-1] + ". (Reporting by Alice Grey in London; Editing by Ros Fairley and Hugh Lawson)"

@@ -36,7 +36,9 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         r"|\bplease (?:try again|refresh the page)\b", _I)),
     ("legal", 140, re.compile(
         r"\bdisclaimer\b|\ball rights reserved\b|\bwithout (?:any )?warrant(?:y|ies)\b"
-        r"|(?:©|\(c\)\s|\bcopyright\b\s*(?:©\s*)?(?=\d{4}|[A-Z]))"
+        # "Copyright 2025 ..." / "Copyright Acme News": a year or a capitalised name follows
+        # (case-sensitive there: "Copyright disputes over the draft ..." is a sentence)
+        r"|(?:©|\(c\)\s|\bcopyright\b\s*(?:©\s*)?(?=\d{4}|(?-i:[A-Z])))"
         r"|\bmay not be (?:re)?(?:published|produced|printed|distributed|broadcast|written)"
         r"|\b(?:reproduction|redistribution|republication|republishing)\b.{0,40}\b(?:prohibited|permission|without)"
         r"|\bterms (?:of|and) (?:use|service|conditions)\b|\bprivacy (?:policy|notice|statement)\b"
