@@ -74,6 +74,12 @@ def test_a_sentence_about_copyright_is_prose_and_a_notice_is_not() -> None:
         assert _paragraphs(TITLE, P1, P2, P3, P4, notice) == [P1, P2, P3, P4]
 
 
+def test_by_and_a_time_opens_a_sentence_not_a_byline() -> None:
+    sentence = "By Friday, the deal was dead."
+    assert _paragraphs(TITLE, P1, P2, sentence, P3, P4) == [P1, P2, sentence, P3, P4]
+    assert _paragraphs(TITLE, "By Maya Ortiz", P1, P2, P3, P4) == [P1, P2, P3, P4]  # the near miss
+
+
 def test_credit_lines_are_still_dropped() -> None:
     # The near miss of the narrowing: credits open the line, a parenthesis or a new clause.
     glued = P4[:-1] + ". (Reporting by Alice Grey in London; Editing by Ros Fairley and Hugh Lawson)"

@@ -17,6 +17,9 @@ _AGENCIES = (
     r"ukrinform|unian|handout|pa(?: wire| media)?|dpa|efe|ansa|kyodo|yonhap|sipa|abaca|"
     r"press service|presidential press service|imago|zuma(?: press)?|nurphoto|sopa images"
 )
+# Words that make "By <capitalised word>" a time, not a byline ("By Friday, the deal was dead.").
+_WHEN = ("(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June"
+         "|July|August|September|October|November|December|Mid|Early|Late|Then|Now|Noon|Midnight|Nightfall|Dawn)")
 FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("consent", 90, re.compile(
         r"\bcookies?\b.{0,80}\b(?:use|using|accept|consent|settings|polic(?:y|ies)|preferences|agree|browser)"
@@ -121,8 +124,10 @@ FAMILIES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     # "[1] Ministry of Foreign Affairs, statement of 13 March" (a space after the number)
     ("link", 40, re.compile(r"^\W*(?:\d+\.\s*)?(?:https?://|www\.)\S+\W*$|^\[\d+\]\s*\S+(?:\s\S+){0,3}$"
                             r"|^\[\d{1,3}\] \S", _I)),
+    # "By Anna Keller": a name after "By"; "By Friday, the deal was dead." is a sentence
     ("byline", 12, re.compile(
-        r"^(?i:by|written by|words by|story by|reported by|interview(?:ed)? by)\s+[A-Z]|^(?i:author|reporter|correspondent|editor)s?\s*:"
+        r"^(?i:by|written by|words by|story by|reported by|interview(?:ed)? by)\s+(?!" + _WHEN + r"\b)[A-Z]"
+        r"|^(?i:author|reporter|correspondent|editor)s?\s*:"
         r"|\bstaff (?:writer|reporter)\b|\b(?:correspondent|reporter|editor)$", 0)),
     # "(Reporting by X; Editing by Y)": a credit opens the line, a parenthesis or a sentence,
     # and names someone; "figures compiled by the UN" in a sentence, or a sentence opening with
