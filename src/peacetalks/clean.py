@@ -18,6 +18,7 @@ from . import meta
 from .boilerplate import Unit, classify, dedup_key, select_main
 from .boilerplate_articles import mark_contact_blocks
 from .boilerplate_documents import mark_copy_notes, mark_email_headers
+from .boilerplate_edges import keep_closing_sentences
 from .boilerplate_inline import keep_introduced_lists, mark_alt_text
 from .decode import check_size, decode_bytes
 from .errors import RejectedInput
@@ -191,7 +192,8 @@ def clean_units(
     if region is None:
         raise RejectedInput(where, ONLY_BOILERPLATE if furniture else NO_ARTICLE,
                             "no paragraph of article prose found")
-    start, _ = region
+    start, last = region
+    keep_closing_sentences(units, last)
     if title is None:
         t = meta.pick_title(units, start)
         title = " ".join(units[t].text.split()) if t is not None else ""
