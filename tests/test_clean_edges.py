@@ -9,7 +9,7 @@ from clean_snippets import P1, P2, P3, P4, TITLE, paragraphs
 
 def test_a_short_last_sentence_of_the_story_is_kept() -> None:
     for closing in ("Peskov declined to comment.", "The talks will resume next week.",
-                    "“We are ready,” he said."):
+                    "“We are ready,” he said.", "Reports of shelling continued."):
         assert paragraphs(TITLE, P1, P2, P3, P4, closing) == [P1, P2, P3, P4, closing]
     two = ["Both sides deny it.", "Ukraine says otherwise."]
     assert paragraphs(TITLE, P1, P2, P3, P4, *two) == [P1, P2, P3, P4, *two]
@@ -17,7 +17,8 @@ def test_a_short_last_sentence_of_the_story_is_kept() -> None:
 
 def test_furniture_after_the_article_stays_out() -> None:
     for line in ("Thank you for reading.", "We value your feedback.", "Share This Article.",
-                 "All rights reserved.", "Read more.", "Most Read Stories"):
+                 "All rights reserved.", "Read more.", "Most Read Stories", "Report a correction.",
+                 "Send tips to the newsroom.", "This story has been updated.", "Filed under diplomacy."):
         assert paragraphs(TITLE, P1, P2, P3, P4, line) == [P1, P2, P3, P4], line
     # only what directly follows the article: a sentence after a heading is not its end
     assert paragraphs(TITLE, P1, P2, P3, P4, "More From Our Site", "Talks resume on Friday.") == [

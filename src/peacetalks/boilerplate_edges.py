@@ -23,6 +23,13 @@ CLOSING_MIN_WORDS = 3
 # The reader addressed outside a quotation: furniture, not news ("We value your feedback.").
 _READER = re.compile(r"\b(?:you|your|yours|we|our|us)\b", re.I)
 _QUOTES = "\"“”‘’'«»„"
+# Page lines after an article that are sentences too: instructions to the reader, which open with
+# the verb ("Report a correction.", "Send tips to the newsroom."), notes about the page itself
+# ("This story has been updated."), and labels ("Filed under diplomacy.").
+_NOT_STORY = re.compile(
+    r"(?:report|send|click|tap|sign|subscribe|follow|share|read|watch|listen|contact|email|e-mail"
+    r"|download|visit|join|support|donate|register|log|see|find|get|try|filed|tagged|posted)\b"
+    r"|this (?:story|article|report|page|post|piece|content|video)\b", re.I)
 _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]*[\"“”«»„]")  # what someone said, not the page
 
 
@@ -35,6 +42,8 @@ def _closing_sentence(u: Unit) -> bool:
         return False
     words = text.split()
     if not any(w[0].islower() for w in words[1:]):  # Title Case: a heading or a menu entry
+        return False
+    if _NOT_STORY.match(text):
         return False
     return not _READER.search(_QUOTED.sub(" ", text))
 
