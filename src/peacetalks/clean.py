@@ -137,17 +137,13 @@ def _join_wrapped(text: str, units: list[Unit]) -> list[Unit]:
     for u in units[1:]:
         prev = out[-1]
         same_block = text.count("\n", prev.end, u.start) == 1
-        if same_block and prev.end - _line_start(text, prev.end) >= 0.6 * width and not (
-                _COLUMNS in u.text or _COLUMNS in text[_line_start(text, prev.end) : prev.end]):
+        line_start = _line_start(text, prev.end)  # of prev's last line
+        if (same_block and prev.end - line_start >= 0.6 * width and meta.COLUMN_GAP not in u.text
+                and meta.COLUMN_GAP not in text[line_start : prev.end]):
             out[-1] = Unit(text[prev.start : u.end], prev.start, u.end)
         else:
             out.append(u)
     return out
-
-
-# A run of spaces inside a line: columns ("SITE NAME        Press Release 41/2025"), a running
-# header or a table row of a PDF-to-text copy, never a line of a wrapped paragraph.
-_COLUMNS = "    "
 
 
 def _line_start(text: str, end: int) -> int:

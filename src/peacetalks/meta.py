@@ -193,6 +193,11 @@ def standalone_dateline(unit: Unit) -> str | None:
     return unit.text
 
 
+# A run of spaces inside a line: columns ("SITE NAME        Press Release 41/2025"), a running
+# header or a table row of a PDF-to-text copy; never a line of a wrapped paragraph or a headline.
+COLUMN_GAP = "    "
+
+
 _TITLE_SKIP = frozenset(
     {"byline", "timestamp", "caption", "credits", "credit", "bio", "navigation", "menu", "advertisement",
      "consent", "error-page", "legal", "contact", "contact-block", "subscription", "promo", "comments",
@@ -218,7 +223,7 @@ def pick_title(units: list[Unit], main_start: int, window: int = 12) -> int | No
             continue
         if u.text.rstrip("\"'”’)»").endswith(".") and not u.text.endswith("..."):
             continue
-        if standalone_dateline(u) or "    " in u.text:  # (columns: a PDF copy's running header)
+        if standalone_dateline(u) or COLUMN_GAP in u.text:
             continue
         # a line printed again after the article (masthead in the footer) is the site's name
         copied = u.drop == "repeated" and u.key not in after
