@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .boilerplate_inline import _CLOSE_QUOTES, _OPEN_QUOTES
 from .boilerplate_rules import _CLOSERS
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 CLOSING_MIN_WORDS = 3
 # The reader addressed outside a quotation: furniture, not news ("We value your feedback.").
 _READER = re.compile(r"\b(?:you|your|yours|we|our|us)\b", re.I)
-_QUOTES = "\"“”‘’'«»„"
+_QUOTES = _OPEN_QUOTES + _CLOSE_QUOTES
 # Page lines after an article that are sentences too: instructions to the reader, which open with
 # the verb ("Report a correction.", "Send tips to the newsroom."), notes about the page itself
 # ("This story has been updated."), and labels ("Filed under diplomacy.").

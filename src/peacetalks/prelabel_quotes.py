@@ -25,9 +25,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from .errors import SchemaError
 from .model import Entity, Quote, Span
@@ -308,12 +308,7 @@ def parse_quote_rules(where: str, raw: Any, tax: Taxonomy) -> QuoteRules:
     """The `quotes` section of the patterns file, checked against the taxonomy."""
     if not isinstance(raw, dict):
         raise SchemaError(f"{where}: 'quotes' must be a mapping with kind, cues, pronouns")
-    kind = raw.get("kind")
-    if kind not in tax.quote_kind_names:
-        raise SchemaError(
-            f"{where}: quotes.kind {kind!r} is not a quote kind of the taxonomy "
-            f"(known: {', '.join(tax.quote_kind_names)})"
-        )
+    kind = _quote_kind(where, "quotes.kind", raw.get("kind"), tax)
     cues = _word_list(where, "quotes.cues", raw.get("cues"), True)
     pronouns = raw.get("pronouns") or {}
     if not isinstance(pronouns, dict):
@@ -330,6 +325,13 @@ def parse_quote_rules(where: str, raw: Any, tax: Taxonomy) -> QuoteRules:
         parsed[str(pronoun).lower()] = tuple(labels)
     reported = _reported_rules(where, raw.get("reported"), tax)
     return QuoteRules(kind=kind, cues=cues, pronouns=parsed, reported=reported)
+
+
+def _quote_kind(where: str, key: str, value: Any, tax: Taxonomy) -> str:
+    if value not in tax.quote_kind_names:
+        raise SchemaError(f"{where}: {key} {value!r} is not a quote kind of the taxonomy "
+                          f"(known: {', '.join(tax.quote_kind_names)})")
+    return value
 
 
 def _word_list(where: str, key: str, value: Any, required: bool) -> tuple[str, ...]:
@@ -350,13 +352,9 @@ def _reported_rules(where: str, raw: Any, tax: Taxonomy) -> ReportedRules | None
             "listener_cues", "listeners"}
     if not isinstance(raw, dict) or set(raw) - keys:
         raise SchemaError(f"{where}: quotes.reported must be a mapping with keys {sorted(keys)}")
-    for key in ("indirect_kind", "mixed_kind"):
-        if raw.get(key) not in tax.quote_kind_names:
-            raise SchemaError(
-                f"{where}: quotes.reported.{key} {raw.get(key)!r} is not a quote kind of the "
-                f"taxonomy (known: {', '.join(tax.quote_kind_names)})")
     return ReportedRules(
-        indirect_kind=raw["indirect_kind"], mixed_kind=raw["mixed_kind"],
+        indirect_kind=_quote_kind(where, "quotes.reported.indirect_kind", raw.get("indirect_kind"), tax),
+        mixed_kind=_quote_kind(where, "quotes.reported.mixed_kind", raw.get("mixed_kind"), tax),
         clause_cues=_word_list(where, "quotes.reported.clause_cues", raw.get("clause_cues"), True),
         that_cues=_word_list(where, "quotes.reported.that_cues", raw.get("that_cues"), True),
         naming_cues=_word_list(where, "quotes.reported.naming_cues", raw.get("naming_cues"), False),
